@@ -1,0 +1,3 @@
+using FastAgi.Cli;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,59 @@
+namespace FastAgi.Diagnostics;
+
+/// <summary>Event ids of FastAgi's log messages, grouped in ranges by area so that operators can filter on them.</summary>
+public static class AgiEventIds
+{
+    // 1000-1099: server lifecycle.
+
+    /// <summary>The server is listening on an endpoint.</summary>
+    public const int ServerListening = 1000;
+
+    /// <summary>The server is stopping and waits for calls in progress.</summary>
+    public const int ServerStopping = 1001;
+
+    /// <summary>Calls were still running at the shutdown deadline and were aborted.</summary>
+    public const int ServerAbortingCalls = 1002;
+
+    /// <summary>Accepting a connection failed.</summary>
+    public const int AcceptFailed = 1003;
+
+    // 2000-2099: connections and calls.
+
+    /// <summary>A call started its script.</summary>
+    public const int CallStarted = 2000;
+
+    /// <summary>A call ended.</summary>
+    public const int CallEnded = 2001;
+
+    /// <summary>No script is mapped to the requested path.</summary>
+    public const int ScriptNotFound = 2002;
+
+    /// <summary>A script threw an exception.</summary>
+    public const int ScriptFailed = 2003;
+
+    /// <summary>The peer broke the FastAGI protocol.</summary>
+    public const int ProtocolError = 2004;
+
+    /// <summary>The environment block did not arrive in time.</summary>
+    public const int EnvironmentTimeout = 2005;
+
+    /// <summary>The connection failed unexpectedly.</summary>
+    public const int ConnectionFailed = 2006;
+
+    // 3000-3099: commands and replies.
+
+    /// <summary>A command was sent.</summary>
+    public const int CommandSent = 3000;
+
+    /// <summary>Asterisk reported the hangup.</summary>
+    public const int HangupReceived = 3001;
+
+    /// <summary>A reply arrived for a command whose caller had stopped waiting.</summary>
+    public const int AbandonedReplyDiscarded = 3002;
+
+    /// <summary>A line arrived while no command was in flight.</summary>
+    public const int StrayLineDiscarded = 3003;
+
+    /// <summary>A callback registered on the hangup token threw.</summary>
+    public const int HangupCallbackFailed = 3004;
+}

@@ -1,0 +1,29 @@
+using FastAgi.Protocol;
+
+namespace FastAgi.Hosting;
+
+/// <summary>Settings of the FastAGI server, bound from the <c>FastAgi</c> configuration section by the <c>fastagi</c> tool.</summary>
+public sealed class AgiServerOptions
+{
+    /// <summary>The default FastAGI port, the one Asterisk uses when the <c>agi://</c> URL names none.</summary>
+    public const int DefaultPort = 4573;
+
+    /// <summary>
+    /// Endpoints to listen on, comma-separated, each <c>ADDRESS:PORT</c>: <c>0.0.0.0:4573</c> (every IPv4 address, the default),
+    /// <c>[::]:4573</c> (IPv6 and IPv4), <c>127.0.0.1:4573</c> (this host only). Port 0 picks a free port.
+    /// </summary>
+    /// <remarks>FastAGI has no authentication: listen only on addresses your Asterisk servers reach, and firewall the port.</remarks>
+    public string Listen { get; set; } = "0.0.0.0:4573";
+
+    /// <summary>How long a new connection may take to send its environment block before it is closed. Asterisk sends it at once; the limit keeps idle port scanners from holding connections.</summary>
+    public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long stopping the server waits for calls in progress to finish before closing their connections.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The listen backlog: connections the operating system queues before the server accepts them. Raise it for bursts of thousands of calls.</summary>
+    public int Backlog { get; set; } = 512;
+
+    /// <summary>Bounds on what the protocol parsers accept from a peer.</summary>
+    public AgiProtocolLimits Limits { get; set; } = AgiProtocolLimits.Default;
+}

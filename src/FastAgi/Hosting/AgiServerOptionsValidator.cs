@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace FastAgi.Hosting;
+
+/// <summary>Checks <see cref="AgiServerOptions"/> when the host starts, so that a typo fails fast with a clear message.</summary>
+internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgiServerOptions options)
+    {
+        var failures = new List<string>();
+        try
+        {
+            _ = EndpointParser.ParseList(options.Listen);
+        }
+        catch (FormatException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        if (options.EnvironmentTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"FastAgi:EnvironmentTimeout must be positive, not {options.EnvironmentTimeout}.");
+        }
+
+        if (options.ShutdownTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"FastAgi:ShutdownTimeout must not be negative, not {options.ShutdownTimeout}.");
+        }
+
+        if (options.Backlog <= 0)
+        {
+            failures.Add($"FastAgi:Backlog must be positive, not {options.Backlog}.");
+        }
+
+        if (options.Limits is null)
+        {
+            failures.Add("FastAgi:Limits must be set.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Parses <c>ADDRESS:PORT</c> endpoint lists.</summary>
+internal static class EndpointParser
+{
+    public static IReadOnlyList<IPEndPoint> ParseList(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            throw new FormatException("FastAgi:Listen is empty; give at least one ADDRESS:PORT, such as 0.0.0.0:4573.");
+        }
+
+        var endpoints = new List<IPEndPoint>();
+        foreach (string item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            endpoints.Add(Parse(item));
+        }
+
+        return endpoints;
+    }
+
+    public static IPEndPoint Parse(string text)
+    {
+        if (IPEndPoint.TryParse(text, out IPEndPoint? endpoint) && (text.Contains(']', StringComparison.Ordinal) || text.Count(c => c == ':') == 1))
+        {
+            return endpoint;
+        }
+
+        if (IPAddress.TryParse(text, out IPAddress? address))
+        {
+            return new IPEndPoint(address, AgiServerOptions.DefaultPort);
+        }
+
+        if (text.StartsWith("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            string port = text["localhost".Length..].TrimStart(':');
+            if (port.Length == 0)
+            {
+                return new IPEndPoint(IPAddress.Loopback, AgiServerOptions.DefaultPort);
+            }
+
+            if (int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value <= IPEndPoint.MaxPort)
+            {
+                return new IPEndPoint(IPAddress.Loopback, value);
+            }
+        }
+
+        throw new FormatException($"'{text}' is not an endpoint; use ADDRESS:PORT, such as 0.0.0.0:4573, 127.0.0.1:4573 or [::]:4573.");
+    }
+}

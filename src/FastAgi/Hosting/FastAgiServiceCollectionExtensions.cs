@@ -1,0 +1,63 @@
+using FastAgi.Hosting;
+using FastAgi.Routing;
+using FastAgi.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the FastAGI server in a host.</summary>
+public static class FastAgiServiceCollectionExtensions
+{
+    /// <summary>Adds the FastAGI server as a hosted service, with options from <paramref name="configure"/>; map scripts on the returned builder.</summary>
+    public static FastAgiBuilder AddFastAgi(this IServiceCollection services, Action<AgiServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        OptionsBuilder<AgiServerOptions> options = services.AddOptions<AgiServerOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    /// <summary>Adds the FastAGI server as a hosted service, with options bound from <paramref name="configuration"/> (usually the <c>FastAgi</c> section).</summary>
+    public static FastAgiBuilder AddFastAgi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AgiServerOptions>().Bind(configuration).ValidateOnStart();
+        return AddCore(services);
+    }
+
+    private static FastAgiBuilder AddCore(IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddLogging();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgiServerOptions>, AgiServerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AgiConnectionHandler>();
+        services.TryAddSingleton<AgiServer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgiServer>(static sp => sp.GetRequiredService<AgiServer>()));
+
+        AgiRouteTable? routes = null;
+        foreach (ServiceDescriptor descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(AgiRouteTable) && descriptor.ImplementationInstance is AgiRouteTable existing)
+            {
+                routes = existing;
+            }
+        }
+
+        if (routes is null)
+        {
+            routes = new AgiRouteTable();
+            services.AddSingleton(routes);
+        }
+
+        return new FastAgiBuilder(services, routes);
+    }
+}

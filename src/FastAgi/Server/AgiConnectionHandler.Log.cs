@@ -1,0 +1,39 @@
+using FastAgi.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace FastAgi.Server;
+
+public sealed partial class AgiConnectionHandler
+{
+    private static partial class Log
+    {
+        private static readonly Func<ILogger, string, string, IDisposable?> CallScope =
+            LoggerMessage.DefineScope<string, string>("AGI call {AgiUniqueId} {AgiScript}");
+
+        public static IDisposable? BeginCallScope(ILogger logger, string uniqueId, string script) => CallScope(logger, uniqueId, script);
+
+        [LoggerMessage(AgiEventIds.CallStarted, LogLevel.Debug, "Running script '{Script}' for {Channel}")]
+        public static partial void CallStarted(ILogger logger, string script, string? channel);
+
+        [LoggerMessage(AgiEventIds.CallEnded, LogLevel.Debug, "Call ended: {Outcome}")]
+        public static partial void CallEnded(ILogger logger, string outcome);
+
+        [LoggerMessage(AgiEventIds.ScriptNotFound, LogLevel.Warning, "No script is mapped to '{Script}' (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=NOTFOUND")]
+        public static partial void ScriptNotFound(ILogger logger, string script, string? agiUniqueId);
+
+        [LoggerMessage(AgiEventIds.ScriptFailed, LogLevel.Error, "Script '{Script}' failed (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=EXCEPTION")]
+        public static partial void ScriptFailed(ILogger logger, string script, string? agiUniqueId, Exception exception);
+
+        [LoggerMessage(AgiEventIds.ProtocolError, LogLevel.Warning, "Connection {ConnectionId} broke the FastAGI protocol; closing it")]
+        public static partial void ProtocolError(ILogger logger, string connectionId, Exception exception);
+
+        [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Warning, "Connection {ConnectionId} sent no complete environment within {Timeout}; closing it")]
+        public static partial void EnvironmentTimedOut(ILogger logger, string connectionId, TimeSpan timeout);
+
+        [LoggerMessage(AgiEventIds.EnvironmentTimeout + 50, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
+        public static partial void EnvironmentIncomplete(ILogger logger, string connectionId);
+
+        [LoggerMessage(AgiEventIds.ConnectionFailed, LogLevel.Error, "Connection {ConnectionId} failed")]
+        public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+    }
+}

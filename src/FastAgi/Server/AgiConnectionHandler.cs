@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using FastAgi.Diagnostics;
+using FastAgi.Hosting;
+using FastAgi.Protocol;
+using FastAgi.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FastAgi.Server;
+
+/// <summary>Serves one FastAGI connection over any duplex pipe: reads the environment, runs the routed script, reads replies, and reports the outcome to the dialplan.</summary>
+/// <remarks>
+/// When no script matches the path, or the script throws, the handler sets the channel variable <c>FASTAGI_ERROR</c>
+/// (<c>NOTFOUND</c> or <c>EXCEPTION</c>) and sends Asterisk's <c>failure</c> line, so the dialplan sees
+/// <c>AGISTATUS=FAILURE</c> and can branch on both.
+/// </remarks>
+public sealed partial class AgiConnectionHandler
+{
+    /// <summary>The channel variable set when the server could not run the call's script.</summary>
+    public const string ErrorVariable = "FASTAGI_ERROR";
+
+    private readonly AgiRouteTable _routes;
+    private readonly AgiServerOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly AgiMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a handler; the server gets one from dependency injection.</summary>
+    public AgiConnectionHandler(
+        AgiRouteTable routes,
+        IOptions<AgiServerOptions> options,
+        IServiceProvider services,
+        ILogger<AgiConnectionHandler> logger,
+        System.Diagnostics.Metrics.IMeterFactory meterFactory,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _routes = routes;
+        _options = options.Value;
+        _services = services;
+        _logger = logger;
+        _metrics = new AgiMetrics(meterFactory);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Serves the connection until the script ends or the peer goes away; completes both sides of <paramref name="transport"/> before returning.</summary>
+    /// <param name="transport">The connection: Asterisk's bytes on <see cref="IDuplexPipe.Input"/>, ours on <see cref="IDuplexPipe.Output"/>.</param>
+    /// <param name="connectionId">An id for logs.</param>
+    /// <param name="cancellationToken">Aborts the environment read; a running script is stopped by closing the transport instead.</param>
+    public async Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        long started = Stopwatch.GetTimestamp();
+        _metrics.CallStarted();
+        string outcome = "error";
+        try
+        {
+            AgiRequest? request = await ReadRequestAsync(transport.Input, connectionId, cancellationToken).ConfigureAwait(false);
+            if (request is not null)
+            {
+                outcome = await RunCallAsync(transport, request, connectionId).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await transport.Output.CompleteAsync().ConfigureAwait(false);
+            await transport.Input.CompleteAsync().ConfigureAwait(false);
+            _metrics.CallEnded(started, outcome);
+        }
+    }
+
+    private async Task<AgiRequest?> ReadRequestAsync(PipeReader input, string connectionId, CancellationToken cancellationToken)
+    {
+        var parser = new AgiRequestParser(_options.Limits);
+        using var timeout = new CancellationTokenSource(_options.EnvironmentTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                var reader = new SequenceReader<byte>(buffer);
+                bool done = parser.TryParse(ref reader, out AgiRequest? request);
+                input.AdvanceTo(reader.Position, buffer.End);
+                if (done)
+                {
+                    return request;
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    // 05b-style scanners and health checks connect and close: not worth more than a debug line.
+                    Log.EnvironmentIncomplete(_logger, connectionId);
+                    return null;
+                }
+            }
+        }
+        catch (AgiProtocolException ex)
+        {
+            _metrics.ConnectionError(ex.Error.ToString());
+            Log.ProtocolError(_logger, connectionId, ex);
+            return null;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            _metrics.ConnectionError("environment_timeout");
+            Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout);
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId)
+    {
+        using IDisposable? scope = Log.BeginCallScope(_logger, request.UniqueId ?? string.Empty, request.ScriptPath);
+        var session = new AgiSession(request, transport.Output, _services, _logger);
+        await using (session.ConfigureAwait(false))
+        {
+            Task reading = ReadRepliesAsync(transport.Input, session, connectionId);
+            string outcome;
+            try
+            {
+                outcome = await RunScriptAsync(session, request).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The script is done: stop the reader and let the caller close the connection (Asterisk never does).
+                transport.Input.CancelPendingRead();
+                await reading.ConfigureAwait(false);
+            }
+
+            Log.CallEnded(_logger, outcome);
+            return outcome;
+        }
+    }
+
+    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request)
+    {
+        if (!_routes.TryResolve(request.ScriptPath, out AgiScript? script))
+        {
+            Log.ScriptNotFound(_logger, request.ScriptPath, request.UniqueId);
+            await ReportFailureAsync(session, "NOTFOUND").ConfigureAwait(false);
+            return "not_found";
+        }
+
+        Log.CallStarted(_logger, request.ScriptPath, request.Channel);
+        try
+        {
+            await script(session, session.HangupToken).ConfigureAwait(false);
+            return "completed";
+        }
+        catch (AgiHangupException)
+        {
+            return "hangup";
+        }
+        catch (OperationCanceledException) when (session.HangupToken.IsCancellationRequested)
+        {
+            return "hangup";
+        }
+        catch (Exception ex)
+        {
+            Log.ScriptFailed(_logger, request.ScriptPath, request.UniqueId, ex);
+            await ReportFailureAsync(session, "EXCEPTION").ConfigureAwait(false);
+            return "exception";
+        }
+    }
+
+    private static async Task ReportFailureAsync(AgiSession session, string reason)
+    {
+        try
+        {
+            // SET VARIABLE works on a dead channel too; "failure" then ends the AGI with AGISTATUS=FAILURE (05e).
+            await session.SendCommandAsync("SET VARIABLE", [ErrorVariable, reason]).ConfigureAwait(false);
+            await session.SendFailureAsync().ConfigureAwait(false);
+        }
+        catch (AgiHangupException)
+        {
+            // The connection is gone: there is no dialplan left to tell.
+        }
+    }
+
+    private async Task ReadRepliesAsync(PipeReader input, AgiSession session, string connectionId)
+    {
+        AgiProtocolLimits limits = _options.Limits;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                var reader = new SequenceReader<byte>(buffer);
+                try
+                {
+                    while (true)
+                    {
+                        AgiReplyParseStatus status = AgiReplyParser.TryParse(ref reader, limits, out AgiReply? reply);
+                        if (status == AgiReplyParseStatus.Incomplete)
+                        {
+                            break;
+                        }
+
+                        if (status == AgiReplyParseStatus.Hangup)
+                        {
+                            session.OnHangup();
+                        }
+                        else
+                        {
+                            session.OnReply(reply!);
+                        }
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(reader.Position, buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (AgiProtocolException ex)
+        {
+            _metrics.ConnectionError(ex.Error.ToString());
+            Log.ProtocolError(_logger, connectionId, ex);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex))
+        {
+            // A reset or an aborted socket is how calls end: quiet.
+        }
+        catch (Exception ex)
+        {
+            _metrics.ConnectionError(ex.GetType().Name);
+            Log.ConnectionFailed(_logger, connectionId, ex);
+        }
+        finally
+        {
+            session.OnConnectionClosed();
+        }
+    }
+
+    private static bool IsConnectionLoss(Exception ex)
+        => ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException;
+}

@@ -1,0 +1,26 @@
+using System.Net;
+using FastAgi.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace FastAgi.Server;
+
+public sealed partial class AgiServer
+{
+    private static partial class Log
+    {
+        [LoggerMessage(AgiEventIds.ServerListening, LogLevel.Information, "FastAGI server listening on {Endpoint}")]
+        public static partial void Listening(ILogger logger, IPEndPoint endpoint);
+
+        [LoggerMessage(AgiEventIds.ServerStopping, LogLevel.Information, "FastAGI server stopping; waiting for {Calls} call(s) in progress")]
+        public static partial void Stopping(ILogger logger, int calls);
+
+        [LoggerMessage(AgiEventIds.ServerAbortingCalls, LogLevel.Warning, "Closing {Calls} call(s) still running at the shutdown deadline")]
+        public static partial void AbortingCalls(ILogger logger, int calls);
+
+        [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed")]
+        public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(AgiEventIds.ConnectionFailed + 1, LogLevel.Error, "Connection {ConnectionId} crashed")]
+        public static partial void ConnectionCrashed(ILogger logger, long connectionId, Exception exception);
+    }
+}

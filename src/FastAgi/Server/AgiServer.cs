@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FastAgi.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FastAgi.Server;
+
+/// <summary>The FastAGI TCP server: accepts Asterisk's connections on the configured endpoints and serves each call on its own asynchronous flow, with no thread per call.</summary>
+/// <remarks>Stopping stops accepting, waits up to <see cref="AgiServerOptions.ShutdownTimeout"/> for calls in progress, then closes the rest.</remarks>
+public sealed partial class AgiServer : IHostedService, IAsyncDisposable
+{
+    private readonly AgiConnectionHandler _handler;
+    private readonly AgiServerOptions _options;
+    private readonly ILogger<AgiServer> _logger;
+    private readonly ConcurrentDictionary<long, (SocketTransport Transport, Task Task)> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly List<IPEndPoint> _endpoints = [];
+    private long _nextConnectionId;
+
+    /// <summary>Creates the server; the host gets it from dependency injection.</summary>
+    public AgiServer(AgiConnectionHandler handler, IOptions<AgiServerOptions> options, ILogger<AgiServer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _handler = handler;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints => _endpoints;
+
+    /// <summary>The number of connections being served now.</summary>
+    public int ActiveConnections => _connections.Count;
+
+    /// <summary>Binds every configured endpoint and starts accepting calls.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (IPEndPoint endpoint in EndpointParser.ParseList(_options.Listen))
+        {
+            var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+                {
+                    // [::] also takes IPv4 calls, as operators expect of "every address".
+                    listener.DualMode = true;
+                }
+
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                listener.Bind(endpoint);
+                listener.Listen(_options.Backlog);
+            }
+            catch
+            {
+                listener.Dispose();
+                throw;
+            }
+
+            var bound = (IPEndPoint)listener.LocalEndPoint!;
+            _listeners.Add(listener);
+            _endpoints.Add(bound);
+            Log.Listening(_logger, bound);
+            _acceptLoops.Add(AcceptLoopAsync(listener));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, waits for calls in progress up to the shutdown timeout (or until <paramref name="cancellationToken"/> fires), then closes the rest.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Log.Stopping(_logger, _connections.Count);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (Socket listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+
+        Task drained = Task.WhenAll(_connections.Values.Select(c => c.Task));
+        try
+        {
+            await drained.WaitAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            Log.AbortingCalls(_logger, _connections.Count);
+            foreach ((SocketTransport transport, _) in _connections.Values)
+            {
+                transport.Abort();
+            }
+
+            await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the server if it is running, closing every connection at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Transient (a connection reset before accept, too many open files): keep serving the other calls.
+                Log.AcceptFailed(_logger, ex);
+                continue;
+            }
+
+            // Asterisk writes one command reply per write; without TCP_NODELAY our replies would wait on its delayed ACKs.
+            socket.NoDelay = true;
+            long id = Interlocked.Increment(ref _nextConnectionId);
+            var transport = new SocketTransport(socket);
+            var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[id] = (transport, completion.Task);
+            _ = ServeAsync(id, transport, completion);
+        }
+    }
+
+    private async Task ServeAsync(long id, SocketTransport transport, TaskCompletionSource completion)
+    {
+        try
+        {
+            await _handler.HandleAsync(transport, id.ToString(CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // HandleAsync reports its own errors; this is the last line of defence, so one call never takes down the server.
+            Log.ConnectionCrashed(_logger, id, ex);
+        }
+        finally
+        {
+            transport.Abort();
+            await transport.DisposeAsync().ConfigureAwait(false);
+            _connections.TryRemove(id, out _);
+            completion.TrySetResult();
+        }
+    }
+}
