@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(FastAgi.Benchmarks.ReplyBenchmarks).Assembly).Run(args);
