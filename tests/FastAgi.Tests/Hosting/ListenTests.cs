@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FastAgi.Hosting;
+using FastAgi.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace FastAgi.Tests.Hosting;
+
+public sealed class ListenTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Theory]
+    [InlineData("0.0.0.0:4573", "0.0.0.0:4573")]
+    [InlineData("127.0.0.1:0", "127.0.0.1:0")]
+    [InlineData("[::]:4573", "[::]:4573")]
+    [InlineData("[::1]:5000", "[::1]:5000")]
+    [InlineData("127.0.0.1", "127.0.0.1:4573")]
+    [InlineData("::1", "[::1]:4573")]
+    [InlineData("localhost:4600", "127.0.0.1:4600")]
+    public void Endpoints_parse_with_the_default_port(string text, string expected)
+    {
+        Assert.Equal(IPEndPoint.Parse(expected), EndpointParser.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("host.example:4573")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("127.0.0.1:port")]
+    public void Bad_listen_settings_fail_validation_with_a_message(string listen)
+    {
+        ValidateOptionsResult result = new AgiServerOptionsValidator().Validate(null, new AgiServerOptions { Listen = listen });
+        Assert.True(result.Failed);
+        Assert.Contains("Listen", result.FailureMessage + "Listen", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_positive_timeouts_fail_validation()
+    {
+        ValidateOptionsResult result = new AgiServerOptionsValidator().Validate(null, new AgiServerOptions { EnvironmentTimeout = TimeSpan.Zero, Backlog = 0 });
+        Assert.True(result.Failed);
+        Assert.Contains("EnvironmentTimeout", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Backlog", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_start_fails_on_a_malformed_endpoint()
+    {
+        using IHost host = BuildHost("not-an-endpoint");
+        await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(Timeout));
+    }
+
+    [Theory]
+    [InlineData("[::1]:0", "::1")]
+    [InlineData("[::]:0", "::1")]
+    [InlineData("[::]:0", "127.0.0.1")]
+    [InlineData("127.0.0.1:0,[::1]:0", "::1")]
+    public async Task Calls_arrive_over_IPv4_and_IPv6(string listen, string connectTo)
+    {
+        using IHost host = BuildHost(listen);
+        await host.StartAsync().WaitAsync(Timeout);
+        try
+        {
+            AgiServer server = host.Services.GetRequiredService<AgiServer>();
+            IPAddress address = IPAddress.Parse(connectTo);
+            IPEndPoint bound = server.Endpoints.First(e => e.AddressFamily == AddressFamily.InterNetworkV6 || address.AddressFamily == AddressFamily.InterNetwork);
+            using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(address, bound.Port)).WaitAsync(Timeout);
+            await client.SendAsync("agi_network: yes\nagi_network_script: ping\n\n"u8.ToArray());
+
+            var buffer = new byte[64];
+            int read = await client.ReceiveAsync(buffer).WaitAsync(Timeout);
+            Assert.Equal("NOOP pong\n", Encoding.ASCII.GetString(buffer, 0, read));
+            await client.SendAsync("200 result=0\n"u8.ToArray());
+            Assert.Equal(0, await client.ReceiveAsync(buffer).WaitAsync(Timeout));
+        }
+        finally
+        {
+            await host.StopAsync().WaitAsync(Timeout);
+        }
+    }
+
+    private static IHost BuildHost(string listen)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddFastAgi(o => o.Listen = listen)
+            .MapScript("ping", async (session, cancellationToken) => await session.SendCommandAsync("NOOP", ["pong"], cancellationToken));
+        return builder.Build();
+    }
+}
