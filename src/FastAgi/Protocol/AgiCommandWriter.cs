@@ -6,12 +6,17 @@ namespace FastAgi.Protocol;
 /// <summary>Writes an AGI command line (<c>STREAM FILE welcome "#"\n</c>), quoting each argument the way Asterisk's tokenizer reads it back.</summary>
 /// <remarks>
 /// Every check runs before the first byte is written: an argument holding CR, LF or NUL (which would end the line early
-/// or be cut by Asterisk), a line over 8191 bytes or over 127 words is refused with an <see cref="ArgumentException"/>.
+/// or be cut by Asterisk), a line over 8190 bytes (8191 with its LF) or over 127 words is refused with an <see cref="ArgumentException"/>.
 /// </remarks>
 public static class AgiCommandWriter
 {
-    /// <summary>The longest command line Asterisk reads as one command, LF excluded (<c>AGI_BUF_LEN</c> 8192 in res_agi.c).</summary>
-    public const int MaxLineLength = 8191;
+    /// <summary>The longest command line Asterisk reads as one command, LF excluded.</summary>
+    /// <remarks>
+    /// run_agi() in res_agi.c reads with <c>fgets()</c> into <c>char buf[AGI_BUF_LEN]</c> (8192): at most 8191 bytes, LF included.
+    /// A line of 8191 bytes does run, but its LF is left behind and later runs as an empty command whose <c>510</c> reply
+    /// puts the session one reply out of step (recorded in 03a).
+    /// </remarks>
+    public const int MaxLineLength = 8190;
 
     /// <summary>The most words Asterisk keeps from one command line (<c>MAX_ARGS - 1</c> in res_agi.c); later words are dropped.</summary>
     public const int MaxWords = 127;
@@ -36,7 +41,7 @@ public static class AgiCommandWriter
 
         if (length > MaxLineLength)
         {
-            throw new ArgumentException($"'{command}' is {length} bytes long; Asterisk reads at most {MaxLineLength} bytes as one command and runs the rest as another.", nameof(arguments));
+            throw new ArgumentException($"'{command}' is {length} bytes long; Asterisk reads at most {MaxLineLength + 1} bytes, LF included, as one command and runs the rest as another.", nameof(arguments));
         }
 
         return length;

@@ -42,7 +42,7 @@ public sealed class AgiRequest
     /// <summary>The script path used for routing: <see cref="NetworkScript"/> without its query or fragment, URL-decoded, without leading or trailing <c>/</c>; empty when the URL had no path.</summary>
     public string ScriptPath { get; }
 
-    /// <summary>The raw query string of <see cref="NetworkScript"/> (after <c>?</c>), or <see langword="null"/>.</summary>
+    /// <summary>The raw query string of <see cref="NetworkScript"/> (after <c>?</c>, without any <c>#fragment</c>), or <see langword="null"/>.</summary>
     public string? RawQuery { get; }
 
     /// <summary>The URL-decoded query parameters of <see cref="NetworkScript"/>.</summary>
@@ -140,15 +140,12 @@ public sealed class AgiRequest
             return (string.Empty, null);
         }
 
-        int query = script.IndexOf('?', StringComparison.Ordinal);
-        string path = query >= 0 ? script[..query] : script;
-        string? rawQuery = query >= 0 ? script[(query + 1)..] : null;
-        int fragment = path.IndexOf('#', StringComparison.Ordinal);
-        if (fragment >= 0)
-        {
-            path = path[..fragment];
-        }
-
-        return (Uri.UnescapeDataString(path).Trim('/'), rawQuery);
+        // Asterisk passes the URL's path, query and fragment verbatim; as in any URL the fragment starts at the first '#'.
+        int fragment = script.IndexOf('#', StringComparison.Ordinal);
+        ReadOnlySpan<char> rest = fragment >= 0 ? script.AsSpan(0, fragment) : script.AsSpan();
+        int query = rest.IndexOf('?');
+        ReadOnlySpan<char> path = query >= 0 ? rest[..query] : rest;
+        string? rawQuery = query >= 0 ? rest[(query + 1)..].ToString() : null;
+        return (Uri.UnescapeDataString(path.ToString()).Trim('/'), rawQuery);
     }
 }

@@ -64,7 +64,7 @@ public sealed partial class AgiSession : IAsyncDisposable
     /// <param name="arguments">The arguments, sent as one word each whatever they contain; an empty string is sent as <c>""</c>.</param>
     /// <param name="cancellationToken">Stops waiting for the reply. The command may already have been written: the next command waits until its reply has arrived and been discarded.</param>
     /// <returns>The reply: 200, 510 (unknown command) or 520 (usage error, with <see cref="AgiReply.Usage"/>).</returns>
-    /// <exception cref="ArgumentException">The command or an argument cannot be sent safely (CR, LF or NUL, over 8191 bytes or 127 words); nothing was written.</exception>
+    /// <exception cref="ArgumentException">The command or an argument cannot be sent safely (CR, LF or NUL, over 8190 bytes or 127 words); nothing was written.</exception>
     /// <exception cref="AgiHangupException">Asterisk answered 511 because the channel hung up, or the connection is closed.</exception>
     public async ValueTask<AgiReply> SendCommandAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
@@ -226,6 +226,11 @@ public sealed partial class AgiSession : IAsyncDisposable
             _state = CommandState.Idle;
         }
 
+        // Hung up before the waiting command fails: its continuation runs inline, and a script that catches the
+        // ConnectionClosed exception must already see IsHungUp and a cancelled token.
+        Interlocked.Exchange(ref _hungUp, 1);
+        CancelHangupToken();
+
         if (previous == CommandState.Waiting)
         {
             _reply.SetException(ConnectionClosed());
@@ -234,9 +239,6 @@ public sealed partial class AgiSession : IAsyncDisposable
         {
             _commandLock.Release();
         }
-
-        Interlocked.Exchange(ref _hungUp, 1);
-        CancelHangupToken();
     }
 
     private static AgiHangupException ConnectionClosed()
