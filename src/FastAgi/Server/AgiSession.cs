@@ -125,6 +125,8 @@ public sealed partial class AgiSession : IAsyncDisposable
         _commandLock.Release();
         if (reply.StatusCode == 511)
         {
+            // With AGISIGHUP=no Asterisk never writes HANGUP (04j): a 511 is then the only sign that the call is over.
+            OnHangup();
             throw new AgiHangupException(AgiHangupReason.DeadChannel, $"'{command}' cannot run: the channel has hung up (Asterisk answered '{reply}').");
         }
 

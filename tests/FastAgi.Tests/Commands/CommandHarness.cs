@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using FastAgi.Protocol;
+using FastAgi.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Sdk;
+
+namespace FastAgi.Tests.Commands;
+
+/// <summary>
+/// A scripted Asterisk for one in-memory <see cref="AgiSession"/>: each step expects the exact command line the session
+/// writes and answers with Asterisk's exact bytes, parsed by <see cref="AgiReplyParser"/> and fed to the session as its
+/// connection handler would (<c>OnReply</c>, <c>OnHangup</c>, <c>OnConnectionClosed</c>).
+/// </summary>
+/// <remarks>
+/// A command that differs from the script, or one the script does not expect, closes the connection at once so the code
+/// under test fails fast, and <see cref="RunAsync{T}"/> reports the difference; a step the code never reached fails too.
+/// </remarks>
+public sealed class CommandHarness : IAsyncDisposable
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Pipe _commands = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private readonly List<Step> _steps = [];
+    private readonly List<string> _written = [];
+    private readonly List<string> _failures = [];
+    private bool _closed;
+
+    public CommandHarness()
+    {
+        var request = new AgiRequest(
+        [
+            new("agi_network", "yes"),
+            new("agi_network_script", "commands"),
+            new("agi_channel", "Local/commands@agi-test-00000001;2"),
+            new("agi_uniqueid", "1795700060.33"),
+        ]);
+        Session = new AgiSession(request, _commands.Writer, _services, NullLogger.Instance);
+    }
+
+    /// <summary>The session under test.</summary>
+    public AgiSession Session { get; }
+
+    /// <summary>Every command line the session wrote, LF included, in order.</summary>
+    public IReadOnlyList<string> Written => _written;
+
+    /// <summary>Expects <paramref name="command"/> (without its LF) and answers with <paramref name="asterisk"/>: one or more lines, such as <c>200 result=-1 endpos=12160\nHANGUP</c>.</summary>
+    public CommandHarness Expect(string command, string asterisk)
+    {
+        _steps.Add(new Step(command, asterisk, Close: false));
+        return this;
+    }
+
+    /// <summary>Expects <paramref name="command"/>, optionally answers with <paramref name="asterisk"/>, then closes the connection (AGIEXITONHANGUP=yes, or a network failure).</summary>
+    public CommandHarness ExpectThenClose(string command, string? asterisk = null)
+    {
+        _steps.Add(new Step(command, asterisk, Close: true));
+        return this;
+    }
+
+    /// <summary>Feeds Asterisk's bytes to the session now, outside any step: for a <c>HANGUP</c> that arrives while the script is idle.</summary>
+    public void Send(string asterisk)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(asterisk.EndsWith('\n') ? asterisk : asterisk + "\n");
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+        while (!reader.End)
+        {
+            switch (AgiReplyParser.TryParse(ref reader, AgiProtocolLimits.Default, out AgiReply? reply))
+            {
+                case AgiReplyParseStatus.Reply:
+                    Session.OnReply(reply!);
+                    break;
+                case AgiReplyParseStatus.Hangup:
+                    Session.OnHangup();
+                    break;
+                default:
+                    throw new InvalidOperationException($"The scripted reply '{asterisk}' ends with an incomplete message.");
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="script"/> against the steps and returns what it returned; throws what it threw, unless the commands differed from the steps.</summary>
+    public async Task<T> RunAsync<T>(Func<AgiSession, ValueTask<T>> script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        using var stop = new CancellationTokenSource();
+        Task serving = ServeAsync(stop.Token);
+        T result = default!;
+        ExceptionDispatchInfo? thrown = null;
+        try
+        {
+            result = await script(Session).AsTask().WaitAsync(StepTimeout);
+        }
+        catch (TimeoutException)
+        {
+            _failures.Add($"The script did not finish within {StepTimeout}; commands written: {Describe(_written)}.");
+        }
+        catch (Exception ex)
+        {
+            thrown = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        await stop.CancelAsync();
+        await serving.WaitAsync(StepTimeout);
+        if (_failures.Count > 0)
+        {
+            throw new XunitException(string.Join(Environment.NewLine, _failures) + (thrown is null ? string.Empty : $"{Environment.NewLine}The script threw: {thrown.SourceException}"));
+        }
+
+        thrown?.Throw();
+        return result;
+    }
+
+    /// <summary>Replays one command against one reply Asterisk sent in recording <paramref name="scenario"/> (checked) and returns the typed result.</summary>
+    public static async Task<T> ReplayAsync<T>(string scenario, string command, string asterisk, Func<AgiSession, ValueTask<T>> call)
+    {
+        RecordedReplies.AssertRecorded(scenario, asterisk);
+        await using var harness = new CommandHarness();
+        harness.Expect(command, asterisk);
+        return await harness.RunAsync(call);
+    }
+
+    /// <summary>Runs a script that returns nothing.</summary>
+    public Task RunAsync(Func<AgiSession, ValueTask> script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return RunAsync<bool>(async session =>
+        {
+            await script(session);
+            return true;
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _commands.Reader.CompleteAsync();
+        await _commands.Writer.CompleteAsync();
+        await Session.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    private async Task ServeAsync(CancellationToken cancellationToken)
+    {
+        int next = 0;
+        try
+        {
+            while (true)
+            {
+                string? line = await ReadLineAsync(cancellationToken);
+                if (line is null)
+                {
+                    break;
+                }
+
+                _written.Add(line);
+                if (_closed)
+                {
+                    // Asterisk has closed the connection: a command written now goes nowhere, as on a real socket.
+                    continue;
+                }
+
+                if (next == _steps.Count)
+                {
+                    _failures.Add($"Unexpected command {Quote(line)} after the last scripted step.");
+                    Session.OnConnectionClosed();
+                    break;
+                }
+
+                Step step = _steps[next++];
+                if (line != step.Command + "\n")
+                {
+                    _failures.Add($"Step {next}: expected {Quote(step.Command + "\n")}, the session wrote {Quote(line)}.");
+                    Session.OnConnectionClosed();
+                    break;
+                }
+
+                if (step.Asterisk is not null)
+                {
+                    Send(step.Asterisk);
+                }
+
+                if (step.Close)
+                {
+                    _closed = true;
+                    Session.OnConnectionClosed();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The script has finished: whatever it wrote has been read.
+        }
+
+        if (next < _steps.Count && _failures.Count == 0)
+        {
+            _failures.Add($"Step {next + 1}: the session never wrote {Quote(_steps[next].Command + "\n")}; commands written: {Describe(_written)}.");
+        }
+    }
+
+    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        PipeReader reader = _commands.Reader;
+        while (true)
+        {
+            ReadResult read = await reader.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = read.Buffer;
+            SequencePosition? end = buffer.PositionOf((byte)'\n');
+            if (end is { } lf)
+            {
+                ReadOnlySequence<byte> line = buffer.Slice(0, buffer.GetPosition(1, lf));
+                string text = Encoding.UTF8.GetString(line);
+                reader.AdvanceTo(line.End);
+                return text;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static string Quote(string line) => "'" + line.Replace("\n", "\\n", StringComparison.Ordinal) + "'";
+
+    private static string Describe(IEnumerable<string> lines) => lines.Any() ? string.Join(", ", lines.Select(Quote)) : "none";
+
+    private sealed record Step(string Command, string? Asterisk, bool Close);
+}
