@@ -1,4 +1,4 @@
-using FastAgi.Protocol;
+using FastAgi.Commands;
 using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,11 +8,11 @@ builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi"))
     .MapScript("ivr/main", async (AgiSession call, CancellationToken hangup) =>
     {
         string language = call.Request.Query["lang"] ?? "en";
-        string account = call.Request.Arguments.ElementAtOrDefault(0) ?? "unknown";
-        await call.SendCommandAsync("ANSWER", hangup);
-        await call.SendCommandAsync("SET VARIABLE", ["CHANNEL(language)", language], hangup);
-        AgiReply reply = await call.SendCommandAsync("GET DATA", ["enter-account", "5000", "4"], hangup);
-        await call.SendCommandAsync("VERBOSE", [$"account {account} entered {reply.Result}", "1"], hangup);
-        await call.SendCommandAsync("STREAM FILE", ["goodbye", ""], hangup);
+        string department = call.Request.Arguments.ElementAtOrDefault(0) ?? "sales";
+        await call.AnswerAsync(hangup);
+        await call.SetVariableAsync("CHANNEL(language)", language, hangup);
+        GetDataResult account = await call.GetDataAsync("enter-account", TimeSpan.FromSeconds(5), maxDigits: 6, hangup);
+        await call.VerboseAsync($"{department}: account '{account.Digits}' ({account.Status})", 1, hangup);
+        await call.StreamFileAsync("goodbye", EscapeDigits.None, cancellationToken: hangup);
     });
 await builder.Build().RunAsync();
