@@ -85,7 +85,10 @@ public sealed partial class AgiConnectionHandler
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 var reader = new SequenceReader<byte>(buffer);
                 bool done = parser.TryParse(ref reader, out AgiRequest? request);
-                input.AdvanceTo(reader.Position, buffer.End);
+
+                // Bytes after the blank line (a HANGUP sent at once, 05f) stay unexamined, or the reply reader's first
+                // ReadAsync would wait for more data before handing them over.
+                input.AdvanceTo(reader.Position, done ? reader.Position : buffer.End);
                 if (done)
                 {
                     return request;
