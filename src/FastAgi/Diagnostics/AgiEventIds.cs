@@ -17,6 +17,9 @@ public static class AgiEventIds
     /// <summary>Accepting a connection failed.</summary>
     public const int AcceptFailed = 1003;
 
+    /// <summary>Scripts were still running after their connections were closed at shutdown; the server stopped without them.</summary>
+    public const int ShutdownIncomplete = 1004;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>
@@ -39,6 +42,12 @@ public static class AgiEventIds
 
     /// <summary>The connection failed unexpectedly.</summary>
     public const int ConnectionFailed = 2006;
+
+    /// <summary>A connection closed before its environment block was complete.</summary>
+    public const int EnvironmentIncomplete = 2007;
+
+    /// <summary>Serving a connection crashed outside the handler's own error handling.</summary>
+    public const int ConnectionCrashed = 2008;
 
     // 3000-3099: commands and replies.
 

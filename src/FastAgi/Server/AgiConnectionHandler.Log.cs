@@ -30,7 +30,7 @@ public sealed partial class AgiConnectionHandler
         [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Warning, "Connection {ConnectionId} sent no complete environment within {Timeout}; closing it")]
         public static partial void EnvironmentTimedOut(ILogger logger, string connectionId, TimeSpan timeout);
 
-        [LoggerMessage(AgiEventIds.EnvironmentTimeout + 50, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
+        [LoggerMessage(AgiEventIds.EnvironmentIncomplete, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
         public static partial void EnvironmentIncomplete(ILogger logger, string connectionId);
 
         [LoggerMessage(AgiEventIds.ConnectionFailed, LogLevel.Error, "Connection {ConnectionId} failed")]

@@ -17,10 +17,13 @@ public sealed partial class AgiServer
         [LoggerMessage(AgiEventIds.ServerAbortingCalls, LogLevel.Warning, "Closing {Calls} call(s) still running at the shutdown deadline")]
         public static partial void AbortingCalls(ILogger logger, int calls);
 
+        [LoggerMessage(AgiEventIds.ShutdownIncomplete, LogLevel.Error, "{Calls} script(s) still running {GracePeriod} after their connections were closed; they ignore the hangup token. Stopping without them")]
+        public static partial void CallsIgnoredAbort(ILogger logger, int calls, TimeSpan gracePeriod);
+
         [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(AgiEventIds.ConnectionFailed + 1, LogLevel.Error, "Connection {ConnectionId} crashed")]
+        [LoggerMessage(AgiEventIds.ConnectionCrashed, LogLevel.Error, "Connection {ConnectionId} crashed")]
         public static partial void ConnectionCrashed(ILogger logger, long connectionId, Exception exception);
     }
 }

@@ -16,6 +16,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly AgiConnectionHandler _handler;
     private readonly AgiServerOptions _options;
     private readonly ILogger<AgiServer> _logger;
+    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<long, (SocketTransport Transport, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Socket> _listeners = [];
@@ -102,7 +104,13 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                 transport.Abort();
             }
 
-            await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
+            // A closed connection fails every command and fires the hangup token; a script that ignores both (an
+            // uncancellable wait) must not hold the host's shutdown forever.
+            Task closed = Task.WhenAll(_connections.Values.Select(c => c.Task));
+            if (await Task.WhenAny(closed, Task.Delay(AbortGracePeriod, CancellationToken.None)).ConfigureAwait(false) != closed)
+            {
+                Log.CallsIgnoredAbort(_logger, _connections.Count, AbortGracePeriod);
+            }
         }
     }
 

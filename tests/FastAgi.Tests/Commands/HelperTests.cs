@@ -53,8 +53,8 @@ public sealed class HelperTests
     {
         await using var harness = new CommandHarness();
         harness.Expect($"STREAM FILE welcome {AnyDigit}", "200 result=0 endpos=3404")
-            .Expect($"STREAM FILE menu {AnyDigit}", "200 result=-1 endpos=12160\nHANGUP")
-            .Expect("CHANNEL STATUS", DeadChannel);
+            .Expect($"STREAM FILE menu {AnyDigit}", "200 result=-1 endpos=12160")
+            .Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.PlayPromptsAsync(["welcome", "menu", "options"], EscapeDigits.Any)));
 
@@ -128,8 +128,8 @@ public sealed class HelperTests
         await using var harness = new CommandHarness();
         harness.Expect($"STREAM FILE enter-pin {AnyDigit}", "200 result=0 endpos=3404")
             .Expect("WAIT FOR DIGIT 3000", "200 result=49")
-            .Expect("WAIT FOR DIGIT 3000", "200 result=-1\nHANGUP")
-            .Expect("CHANNEL STATUS", DeadChannel);
+            .Expect("WAIT FOR DIGIT 3000", "200 result=-1")
+            .Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.CollectDigitsAsync("enter-pin", 4, TimeSpan.FromSeconds(3), '*')));
     }
@@ -179,8 +179,8 @@ public sealed class HelperTests
     {
         await using var harness = new CommandHarness();
         harness.Expect($"GET OPTION main-menu {AnyDigit}", "200 result=57 endpos=3404")
-            .Expect("STREAM FILE option-is-invalid \"\"", "200 result=-1 endpos=4000\nHANGUP")
-            .Expect("CHANNEL STATUS", DeadChannel);
+            .Expect("STREAM FILE option-is-invalid \"\"", "200 result=-1 endpos=4000")
+            .Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.MenuAsync("main-menu", EscapeDigits.Parse("12"), invalidPrompt: "option-is-invalid")));
     }

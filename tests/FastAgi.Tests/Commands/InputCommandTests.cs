@@ -67,7 +67,7 @@ public sealed class InputCommandTests
     {
         RecordedReplies.AssertRecorded("04d", "200 result=-1\nHANGUP");
         await using var harness = new CommandHarness();
-        harness.Expect("GET DATA tt-monkeys 10000 4", "200 result=-1\nHANGUP").Expect("CHANNEL STATUS", DeadChannel);
+        harness.Expect("GET DATA tt-monkeys 10000 4", "200 result=-1").Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.GetDataAsync("tt-monkeys", TimeSpan.FromSeconds(10), 4)));
     }
@@ -164,7 +164,7 @@ public sealed class InputCommandTests
     {
         RecordedReplies.AssertRecorded("04c", "200 result=-1\nHANGUP");
         await using var harness = new CommandHarness();
-        harness.Expect("WAIT FOR DIGIT 10000", "200 result=-1\nHANGUP").Expect("CHANNEL STATUS", DeadChannel);
+        harness.Expect("WAIT FOR DIGIT 10000", "200 result=-1").Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.WaitForDigitAsync(TimeSpan.FromSeconds(10))));
     }

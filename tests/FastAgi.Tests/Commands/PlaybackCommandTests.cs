@@ -61,8 +61,8 @@ public sealed class PlaybackCommandTests
         RecordedReplies.AssertRecorded("04b", "200 result=-1 endpos=12160\nHANGUP");
         RecordedReplies.AssertRecorded("04b", DeadChannel);
         await using var harness = new CommandHarness();
-        harness.Expect("STREAM FILE tt-monkeys \"\"", "200 result=-1 endpos=12160\nHANGUP")
-            .Expect("CHANNEL STATUS", DeadChannel);
+        harness.Expect("STREAM FILE tt-monkeys \"\"", "200 result=-1 endpos=12160")
+            .Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         AgiHangupException hangup = await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.StreamFileAsync("tt-monkeys")));
 

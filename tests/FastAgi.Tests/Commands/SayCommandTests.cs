@@ -61,7 +61,7 @@ public sealed class SayCommandTests
     public async Task Hangup_while_saying_throws()
     {
         await using var harness = new CommandHarness();
-        harness.Expect("SAY NUMBER 42 \"\"", "200 result=-1\nHANGUP").Expect("CHANNEL STATUS", DeadChannel);
+        harness.Expect("SAY NUMBER 42 \"\"", "200 result=-1").Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.SayNumberAsync(42)));
     }

@@ -54,7 +54,7 @@ public sealed class TextCommandTests
     public async Task Receive_char_real_hangup_throws()
     {
         await using var harness = new CommandHarness();
-        harness.Expect("RECEIVE CHAR 1000", "200 result=-1 (hangup)\nHANGUP").Expect("CHANNEL STATUS", DeadChannel);
+        harness.Expect("RECEIVE CHAR 1000", "200 result=-1 (hangup)").Expect("CHANNEL STATUS", "HANGUP\n" + DeadChannel);
 
         await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.ReceiveCharAsync(TimeSpan.FromSeconds(1))));
     }
