@@ -114,7 +114,7 @@ def main():
             holds[name] = r
     finally:
         for proc in servers.values():
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signal.SIGTERM)
         for proc in servers.values():
             try:
                 proc.wait(timeout=40)
