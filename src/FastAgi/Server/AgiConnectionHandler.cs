@@ -75,13 +75,17 @@ public sealed partial class AgiConnectionHandler
     private async Task<AgiRequest?> ReadRequestAsync(PipeReader input, string connectionId, CancellationToken cancellationToken)
     {
         var parser = new AgiRequestParser(_options.Limits);
-        using var timeout = new CancellationTokenSource(_options.EnvironmentTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+
+        // The deadline and a server stop cancel the pending read rather than a token: no per-read token registration
+        // on the socket, on the path every call takes.
+        var deadline = new EnvironmentDeadline(input);
+        using ITimer timer = _timeProvider.CreateTimer(static state => ((EnvironmentDeadline)state!).Expire(), deadline, _options.EnvironmentTimeout, Timeout.InfiniteTimeSpan);
+        using CancellationTokenRegistration stopping = cancellationToken.UnsafeRegister(static state => ((EnvironmentDeadline)state!).Stop(), deadline);
         try
         {
             while (true)
             {
-                ReadResult result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
+                ReadResult result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 var reader = new SequenceReader<byte>(buffer);
                 bool done = parser.TryParse(ref reader, out AgiRequest? request);
@@ -91,12 +95,19 @@ public sealed partial class AgiConnectionHandler
                 input.AdvanceTo(reader.Position, done ? reader.Position : buffer.End);
                 if (done)
                 {
-                    return request;
+                    return deadline.Receive() ? request : null;
+                }
+
+                if (result.IsCanceled && deadline.Expired)
+                {
+                    _metrics.ConnectionError("environment_timeout");
+                    Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout);
+                    return null;
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    // 05b-style scanners and health checks connect and close: not worth more than a debug line.
+                    // Scanners and health checks connect and close, and a stopping server cancels: a debug line at most.
                     Log.EnvironmentIncomplete(_logger, connectionId);
                     return null;
                 }
@@ -106,16 +117,6 @@ public sealed partial class AgiConnectionHandler
         {
             _metrics.ConnectionError(ex.Error.ToString());
             Log.ProtocolError(_logger, connectionId, ex);
-            return null;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            _metrics.ConnectionError("environment_timeout");
-            Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout);
-            return null;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
             return null;
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
@@ -261,4 +262,33 @@ public sealed partial class AgiConnectionHandler
 
     private static bool IsConnectionLoss(Exception ex)
         => ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException;
+
+    /// <summary>Ends the wait for the environment block when its time is up or the server stops, and only while it lasts.</summary>
+    private sealed class EnvironmentDeadline(PipeReader input)
+    {
+        private const int Waiting = 0;
+        private const int TimedOut = 1;
+        private const int Stopped = 2;
+        private const int Received = 3;
+
+        private int _state;
+
+        public bool Expired => Volatile.Read(ref _state) == TimedOut;
+
+        public void Expire() => Cancel(TimedOut);
+
+        public void Stop() => Cancel(Stopped);
+
+        /// <summary>Marks the environment received; false when a timeout or stop got there first and cancelled the reader.</summary>
+        public bool Receive() => Interlocked.CompareExchange(ref _state, Received, Waiting) == Waiting;
+
+        private void Cancel(int reason)
+        {
+            // Once the block is received the reader belongs to the reply loop: a late timer must not cancel its reads.
+            if (Interlocked.CompareExchange(ref _state, reason, Waiting) == Waiting)
+            {
+                input.CancelPendingRead();
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using FastAgi.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,7 @@ public sealed partial class AgiSession : IAsyncDisposable
     /// <returns>The reply: 200, 510 (unknown command) or 520 (usage error, with <see cref="AgiReply.Usage"/>).</returns>
     /// <exception cref="ArgumentException">The command or an argument cannot be sent safely (CR, LF or NUL, over 8190 bytes or 127 words); nothing was written.</exception>
     /// <exception cref="AgiHangupException">Asterisk answered 511 because the channel hung up, or the connection is closed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AgiReply> SendCommandAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(arguments);
