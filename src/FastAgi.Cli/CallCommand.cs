@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Sockets;
+using FastAgi.Testing;
+using FastAgi.Testing.Engine;
+
+namespace FastAgi.Cli;
+
+/// <summary><c>fastagi call</c>: plays Asterisk 22 against a FastAGI server and prints the conversation as it happens.</summary>
+internal static class CallCommand
+{
+    public const int Success = 0;
+    public const int UsageError = 1;
+    public const int FailureLine = 2;
+    public const int Misbehaved = 3;
+    public const int ConnectionFailed = 4;
+
+    private const string InteractiveHelp = "   (Enter: Asterisk's reply; digits: the caller presses them; 'hangup': the caller hangs up; or type a reply such as 200 result=1)";
+
+    public static async Task<int> RunAsync(CallOptions options, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default)
+    {
+        AgiUrl url;
+        try
+        {
+            url = AgiUrl.Parse(options.Url);
+        }
+        catch (FormatException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        IPEndPoint? endpoint = await ResolveAsync(url, error, cancellationToken).ConfigureAwait(false);
+        if (endpoint is null)
+        {
+            return ConnectionFailed;
+        }
+
+        var asterisk = new FakeAsterisk(new FakeAsteriskOptions
+        {
+            Timeout = options.Timeout,
+            ThrowOnFailure = false,
+
+            // A caller at a command line who has pressed everything hangs up rather than waiting forever.
+            EndlessWaitHangsUp = true,
+        });
+
+        try
+        {
+            Configure(asterisk, url, options);
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        asterisk.OnTraffic(traffic =>
+        {
+            if (traffic.Kind != FakeTrafficKind.Environment || options.Verbose)
+            {
+                output.WriteLine(traffic.ToString());
+            }
+        });
+        if (options.Interactive)
+        {
+            await output.WriteLineAsync(InteractiveHelp).ConfigureAwait(false);
+            asterisk.OnCommand((context, token) => AskAsync(context, output, input, token));
+        }
+
+        await output.WriteLineAsync($"** calling {url.Url} at {endpoint}").ConfigureAwait(false);
+        FakeCallResult result = await asterisk.CallAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"** call over: {Describe(result.Ending)}; AGISTATUS={result.AgiStatus}; {result.Commands.Count} command(s)").ConfigureAwait(false);
+        if (result.Failure is { } failure)
+        {
+            // The conversation is already on the screen: print the problem, not the copy of it in the message.
+            int conversation = failure.IndexOf("Conversation so far:", StringComparison.Ordinal);
+            await error.WriteLineAsync((conversation >= 0 ? failure[..conversation] : failure).TrimEnd()).ConfigureAwait(false);
+        }
+
+        return result.Ending switch
+        {
+            FakeCallEnding.ServerClosed or FakeCallEnding.AsteriskClosed when result.Failure is null => Success,
+            FakeCallEnding.FailureLine => FailureLine,
+            FakeCallEnding.ConnectionFailed => ConnectionFailed,
+            _ => Misbehaved,
+        };
+    }
+
+    private static void Configure(FakeAsterisk asterisk, AgiUrl url, CallOptions options)
+    {
+        asterisk.Environment.Url(url.Url).Arguments([.. options.Arguments]);
+        if (options.CallerId is { } callerId)
+        {
+            asterisk.Environment.CallerId(callerId);
+        }
+
+        foreach ((string name, string value) in options.Environment)
+        {
+            asterisk.Environment.Set(name, value);
+        }
+
+        foreach ((string name, string value) in options.Variables)
+        {
+            asterisk.Channel.Variables[name] = value;
+        }
+
+        if (options.Digits.Length > 0)
+        {
+            asterisk.Caller.Presses(options.Digits);
+        }
+    }
+
+    private static async ValueTask AskAsync(FakeCommandContext context, TextWriter output, TextReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await output.WriteAsync("   reply> ").ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            string? line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            string answer = line?.Trim() ?? string.Empty;
+            if (answer.Length == 0)
+            {
+                return;
+            }
+
+            if (answer.Equals("hangup", StringComparison.OrdinalIgnoreCase))
+            {
+                context.HangUp();
+                return;
+            }
+
+            if (answer.All(static c => CallerInput.ValidDigits.Contains(char.ToUpperInvariant(c), StringComparison.Ordinal)) && !IsReply(answer))
+            {
+                context.PressDigits(answer);
+                return;
+            }
+
+            if (IsReply(answer))
+            {
+                context.Reply(answer);
+                return;
+            }
+
+            await output.WriteLineAsync(InteractiveHelp).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A reply starts with a three-digit status and a space or dash (<c>200 result=0</c>, <c>520-…</c>).</summary>
+    private static bool IsReply(string text) => text.Length >= 4 && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]) && text[3] is ' ' or '-';
+
+    private static async Task<IPEndPoint?> ResolveAsync(AgiUrl url, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(url.Host, out IPAddress? address))
+        {
+            return new IPEndPoint(address, url.Port);
+        }
+
+        try
+        {
+            IPAddress[] addresses = await Dns.GetHostAddressesAsync(url.Host, cancellationToken).ConfigureAwait(false);
+            if (addresses.Length > 0)
+            {
+                return new IPEndPoint(addresses[0], url.Port);
+            }
+        }
+        catch (SocketException ex)
+        {
+            await error.WriteLineAsync($"Cannot resolve '{url.Host}': {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        await error.WriteLineAsync($"Cannot resolve '{url.Host}': no address.").ConfigureAwait(false);
+        return null;
+    }
+
+    private static string Describe(FakeCallEnding ending) => ending switch
+    {
+        FakeCallEnding.ServerClosed => "the server closed the connection",
+        FakeCallEnding.FailureLine => "the server ended the AGI with a 'failure' line",
+        FakeCallEnding.AsteriskClosed => "Asterisk left the AGI",
+        FakeCallEnding.UnexpectedCommand => "unexpected command",
+        FakeCallEnding.ProtocolViolation => "the server broke the protocol",
+        FakeCallEnding.TimedOut => "timed out",
+        FakeCallEnding.Blocked => "a command could not finish",
+        _ => "the connection failed",
+    };
+}
