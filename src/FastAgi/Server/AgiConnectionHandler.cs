@@ -50,9 +50,19 @@ public sealed partial class AgiConnectionHandler
     /// <param name="transport">The connection: Asterisk's bytes on <see cref="IDuplexPipe.Input"/>, ours on <see cref="IDuplexPipe.Output"/>.</param>
     /// <param name="connectionId">An id for logs.</param>
     /// <param name="cancellationToken">Aborts the environment read; a running script is stopped by closing the transport instead.</param>
-    public async Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken = default)
+    public Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
+
+        // Scripts run on the thread pool as they do under the server, never on a caller's synchronization context
+        // (a UI or a test framework's), which would change when a script sees a reply relative to the HANGUP after it.
+        return SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default
+            ? HandleCoreAsync(transport, connectionId, cancellationToken)
+            : Task.Run(() => HandleCoreAsync(transport, connectionId, cancellationToken), CancellationToken.None);
+    }
+
+    private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken)
+    {
         long started = Stopwatch.GetTimestamp();
         _metrics.CallStarted();
         string outcome = "error";
