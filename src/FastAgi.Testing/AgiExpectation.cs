@@ -27,6 +27,13 @@ public sealed class AgiExpectation
 
     internal IReadOnlyList<byte[]>? RawReply { get; private set; }
 
+    /// <summary>How long to wait before each chunk of <see cref="RawReply"/>, when it is not written at once.</summary>
+    internal IReadOnlyList<TimeSpan>? RawPauses { get; private set; }
+
+    internal Task? ReplyRelease { get; private set; }
+
+    internal TimeSpan SilenceBeforeReply { get; private set; }
+
     internal ForcedOutcome? Forced { get; private set; }
 
     internal bool HangsUpAfter { get; private set; }
@@ -39,6 +46,48 @@ public sealed class AgiExpectation
     {
         ArgumentNullException.ThrowIfNull(reply);
         return SetRaw(FakeCallRun.SplitLines(reply));
+    }
+
+    /// <summary>
+    /// Answers with <paramref name="pieces"/> written as they are (no LF added), one write each, with <paramref name="pause"/>
+    /// between them: how a slow network, or Nagle's algorithm on Asterisk's side (~40 ms between the lines of a 520 usage
+    /// reply), delivers a reply. A piece may end in the middle of a line.
+    /// </summary>
+    /// <exception cref="ArgumentException">There are no pieces, or they do not end with LF.</exception>
+    public AgiExpectation ReplyInPieces(TimeSpan pause, params string[] pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pause, TimeSpan.Zero);
+        if (pieces.Length == 0 || !pieces[^1].EndsWith('\n'))
+        {
+            throw new ArgumentException("A reply ends with LF: the last piece must end with it.", nameof(pieces));
+        }
+
+        return SetRaw([.. pieces.Select(static piece => System.Text.Encoding.UTF8.GetBytes(piece))], [.. pieces.Select((_, i) => i == 0 ? TimeSpan.Zero : pause)]);
+    }
+
+    /// <summary>
+    /// Holds the reply until <paramref name="release"/> completes (bounded by <see cref="FakeAsteriskOptions.Timeout"/>), so
+    /// that the test can act while the command is in flight. A byte the server sends before the reply fails the call as pipelining.
+    /// </summary>
+    public AgiExpectation ReplyAfter(Task release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ReplyRelease = release;
+        return this;
+    }
+
+    /// <summary>
+    /// Before replying, listens for <paramref name="window"/> (after any <see cref="ReplyAfter"/>) and fails the call as
+    /// pipelining if the server sends anything meanwhile: checks that a server waits for this reply before its next command
+    /// (an early command aborts STREAM FILE, GET DATA and GET OPTION without a reply). A server that wrongly writes does so
+    /// at once; the window only has to outlast scheduling delays.
+    /// </summary>
+    public AgiExpectation ReplyAfterSilence(TimeSpan window)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
+        SilenceBeforeReply = window;
+        return this;
     }
 
     /// <summary>Answers <c>200 result=<paramref name="result"/></c>.</summary>
@@ -96,9 +145,10 @@ public sealed class AgiExpectation
     /// <inheritdoc/>
     public override string ToString() => Description;
 
-    internal AgiExpectation SetRaw(IReadOnlyList<byte[]> chunks)
+    internal AgiExpectation SetRaw(IReadOnlyList<byte[]> chunks, IReadOnlyList<TimeSpan>? pauses = null)
     {
         RawReply = chunks;
+        RawPauses = pauses;
         Forced = null;
         return this;
     }
@@ -107,6 +157,7 @@ public sealed class AgiExpectation
     {
         Forced = outcome;
         RawReply = null;
+        RawPauses = null;
         return this;
     }
 

@@ -22,8 +22,9 @@ public sealed partial class FakeAsterisk
         var environment = new List<byte[]>();
         var afterEnvironment = new List<byte[]>();
         var afterClose = new List<byte[]>();
-        var steps = new List<(byte[] Line, List<byte[]> Replies)>();
+        var steps = new List<(byte[] Line, List<byte[]> Replies, List<double> Times)>();
         var pending = new List<byte>();
+        var afterAsteriskClosed = new List<byte>();
         bool inEnvironment = true, serverClosed = false, asteriskClosed = false;
         int? asteriskClosesAfter = null;
         foreach (AgiRecordedEvent recorded in connection.Events)
@@ -38,17 +39,29 @@ public sealed partial class FakeAsterisk
                     afterClose.Add(recorded.GetBytes());
                     break;
                 case AgiRecordedEventKind.AsteriskToServer:
-                    (steps.Count == 0 ? afterEnvironment : steps[^1].Replies).Add(recorded.GetBytes());
+                    if (steps.Count == 0)
+                    {
+                        afterEnvironment.Add(recorded.GetBytes());
+                    }
+                    else
+                    {
+                        steps[^1].Replies.Add(recorded.GetBytes());
+                        steps[^1].Times.Add(recorded.Time);
+                    }
+
                     break;
                 case AgiRecordedEventKind.ServerToAsterisk when !serverClosed && !asteriskClosed:
                     pending.AddRange(recorded.GetBytes());
                     int lineFeed;
                     while ((lineFeed = pending.IndexOf((byte)'\n')) >= 0)
                     {
-                        steps.Add(([.. pending.GetRange(0, lineFeed)], []));
+                        steps.Add(([.. pending.GetRange(0, lineFeed)], [], []));
                         pending.RemoveRange(0, lineFeed + 1);
                     }
 
+                    break;
+                case AgiRecordedEventKind.ServerToAsterisk when !serverClosed:
+                    afterAsteriskClosed.AddRange(recorded.GetBytes());
                     break;
                 case AgiRecordedEventKind.Note when recorded.Data.StartsWith("server: close()", StringComparison.Ordinal) || recorded.Data.StartsWith("server: shutdown(", StringComparison.Ordinal):
                     serverClosed = true;
@@ -60,7 +73,7 @@ public sealed partial class FakeAsterisk
             }
         }
 
-        foreach ((byte[] line, List<byte[]> replies) in steps)
+        foreach ((byte[] line, List<byte[]> replies, List<double> times) in steps)
         {
             string shown = FakeCallRun.Show(line);
             bool failureLine = Encoding.Latin1.GetString(line).StartsWith("failure", StringComparison.OrdinalIgnoreCase);
@@ -69,16 +82,33 @@ public sealed partial class FakeAsterisk
                 throw new NotSupportedException($"In {connection}, the recorded command '{shown}' has no reply: the recorded server sent its next command before Asterisk answered, which aborted it. A server that waits for each reply cannot reproduce this recording.");
             }
 
-            CommandMatcher matcher = match == AgiReplayMatch.ExactBytes
-                ? CommandMatcher.Exact(line, shown)
-                : CommandMatcher.SameWords(Encoding.UTF8.GetString(line));
-            var expectation = new AgiExpectation(fake, matcher) { IsFailureLine = failureLine };
-            expectation.SetRaw(replies);
+            var expectation = new AgiExpectation(fake, Matcher(line)) { IsFailureLine = failureLine };
+            expectation.SetRaw(replies, fake.Options.ReplayPauses ? RecordedPauses(times) : null);
             fake.AddExpectation(expectation);
         }
 
-        fake.UseReplay(new ReplayScript(environment, ParseEnvironment(environment), afterEnvironment, afterClose, asteriskClosesAfter));
+        // What the recorded server still sent after Asterisk's EOF (04i): Asterisk never read it, but a script that stays in
+        // step sends those lines or fewer, and nothing else.
+        List<CommandMatcher> sentAfterClose = [.. Encoding.Latin1.GetString([.. afterAsteriskClosed]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => Matcher(Encoding.Latin1.GetBytes(line)))];
+        fake.UseReplay(new ReplayScript(environment, ParseEnvironment(environment), afterEnvironment, afterClose, asteriskClosesAfter, sentAfterClose));
         return fake;
+
+        CommandMatcher Matcher(byte[] line) => match == AgiReplayMatch.ExactBytes
+            ? CommandMatcher.Exact(line, FakeCallRun.Show(line))
+            : CommandMatcher.SameWords(Encoding.UTF8.GetString(line));
+    }
+
+    private static List<TimeSpan> RecordedPauses(List<double> times)
+    {
+        var pauses = new List<TimeSpan>(times.Count);
+        for (int i = 0; i < times.Count; i++)
+        {
+            double gap = i == 0 ? 0 : times[i] - times[i - 1];
+            pauses.Add(gap >= 0.02 ? TimeSpan.FromSeconds(Math.Min(gap, 0.05)) : TimeSpan.Zero);
+        }
+
+        return pauses;
     }
 
     private static List<KeyValuePair<string, string>> ParseEnvironment(List<byte[]> chunks)

@@ -56,6 +56,8 @@ public sealed partial class FakeAsterisk
 
     internal ReplayScript? Replay { get; private set; }
 
+    internal Task? HangupRelease { get; private set; }
+
     /// <summary>
     /// Expects the script's next command to start with <paramref name="command"/>'s words (<c>STREAM FILE welcome</c> matches
     /// <c>STREAM FILE welcome "#"</c>): command words compared case-insensitively as Asterisk does, arguments exactly, both as
@@ -82,6 +84,18 @@ public sealed partial class FakeAsterisk
     {
         ArgumentNullException.ThrowIfNull(observer);
         _onTraffic = observer;
+        return this;
+    }
+
+    /// <summary>
+    /// Holds the first <c>HANGUP</c> line the fake would write (a caller's hangup, a replayed one) until <paramref name="release"/>
+    /// completes, bounded by <see cref="FakeAsteriskOptions.Timeout"/>: a test can then check that the script saw the reply
+    /// before it, and that the hangup token had not fired before the line was even written.
+    /// </summary>
+    public FakeAsterisk HoldHangupUntil(Task release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        HangupRelease = release;
         return this;
     }
 

@@ -35,6 +35,14 @@ public sealed class FakeAsteriskOptions
     /// <summary>Whether syntax errors get the multi-line 520 block with usage text (Asterisk built with XML documentation, the default) rather than the single-line 520.</summary>
     public bool UsageAvailable { get; set; } = true;
 
+    /// <summary>
+    /// Whether a replayed recording (<see cref="FakeAsterisk.FromRecording"/>) keeps the pauses of 20 ms or more between the
+    /// writes of one recorded reply, up to 50 ms each. Asterisk writes a multi-line reply (a 520 usage block, GOSUB's
+    /// <c>100</c> then <c>200</c>) line by line without TCP_NODELAY, so its lines reach the server ~40 ms apart, and the
+    /// server must put the reply back together. Off by default: the replay writes without pauses.
+    /// </summary>
+    public bool ReplayPauses { get; set; }
+
     /// <summary>Logging for the FastAgi server that runs in-process (<c>CallAsync(script)</c>); none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

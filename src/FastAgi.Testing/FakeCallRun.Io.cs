@@ -52,14 +52,28 @@ internal sealed partial class FakeCallRun
         }
     }
 
-    private async Task WriteAllAsync(IReadOnlyList<(byte[] Chunk, FakeTrafficKind Kind)> writes, CancellationToken cancellationToken, bool ignoreErrors = false)
+    private async Task WriteAllAsync(List<(byte[] Chunk, FakeTrafficKind Kind)> writes, CancellationToken cancellationToken, bool ignoreErrors = false, IReadOnlyList<TimeSpan>? pauses = null)
     {
-        foreach ((byte[] chunk, FakeTrafficKind kind) in writes)
+        for (int i = 0; i < writes.Count; i++)
         {
+            (byte[] chunk, FakeTrafficKind kind) = writes[i];
             string shown = Show(chunk.AsSpan(0, chunk.Length > 0 && chunk[^1] == '\n' ? chunk.Length - 1 : chunk.Length));
-            Traffic(kind, shown);
             try
             {
+                if (kind == FakeTrafficKind.Hangup && _fake.HangupRelease is { } release && !_hangupReleased)
+                {
+                    _hangupReleased = true;
+                    Note("the HANGUP line waits for the test");
+                    await WaitForTestAsync(release, "the test to release the HANGUP line", cancellationToken).ConfigureAwait(false);
+                }
+
+                if (pauses is not null && i < pauses.Count && pauses[i] > TimeSpan.Zero)
+                {
+                    // Reproduces how the bytes reached the server (see ReplyInPieces, ReplayPauses), not a wait for state.
+                    await Task.Delay(pauses[i], cancellationToken).ConfigureAwait(false);
+                }
+
+                Traffic(kind, shown);
                 await WriteChunkAsync(chunk, $"the reply '{shown}'", cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ignoreErrors && ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException or TimeoutException)
@@ -83,6 +97,19 @@ internal sealed partial class FakeCallRun
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"Timed out after {Timeout.TotalSeconds:0.###} s sending {what}: the server does not read."));
+        }
+    }
+
+    /// <summary>Waits for a task of the test's, bounded by the timeout; what the task threw is the test's business.</summary>
+    private async Task WaitForTestAsync(Task release, string what, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        await release.WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!release.IsCompleted)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"Timed out after {Timeout.TotalSeconds:0.###} s waiting for {what}."));
         }
     }
 

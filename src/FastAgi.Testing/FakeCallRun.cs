@@ -17,6 +17,8 @@ internal sealed partial class FakeCallRun
     private readonly List<CommandMatcher> _hangupDuring;
     private int _cursor;
     private bool _asteriskClosed;
+    private bool _hangupReleased;
+    private int _sentAfterClose;
     private FakeCallEnding _ending = FakeCallEnding.ServerClosed;
     private string? _failure;
 
@@ -124,6 +126,11 @@ internal sealed partial class FakeCallRun
                 {
                     // Asterisk has left the AGI; what the server still sends is never read (04i).
                     Note($"ignored after Asterisk closed: {Show(bytes)}");
+                    if (_fake.Replay is { } replay && !SentAfterCloseAsRecorded(replay, bytes))
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -199,6 +206,7 @@ internal sealed partial class FakeCallRun
         }
 
         List<(byte[] Chunk, FakeTrafficKind Kind)> writes;
+        IReadOnlyList<TimeSpan>? pauses = null;
         bool endsSession;
         if (context?.ReplyText is { } typed)
         {
@@ -207,6 +215,7 @@ internal sealed partial class FakeCallRun
         else if (!hangUpDuring && matched?.RawReply is { } raw)
         {
             (writes, endsSession) = RawReply(command, raw);
+            pauses = matched.RawPauses;
         }
         else
         {
@@ -241,7 +250,12 @@ internal sealed partial class FakeCallRun
             _cursor++;
         }
 
-        await WriteAllAsync(writes, cancellationToken).ConfigureAwait(false);
+        if (!await HoldReplyAsync(command, matched, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await WriteAllAsync(writes, cancellationToken, pauses: pauses).ConfigureAwait(false);
         if (endsSession)
         {
             await AsteriskClosesAsync().ConfigureAwait(false);
@@ -254,6 +268,26 @@ internal sealed partial class FakeCallRun
         }
 
         return await AfterReplyAsync(command.Number, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits as the expectation asks before replying; <see langword="false"/> when the server sent something meanwhile (pipelining).</summary>
+    private async Task<bool> HoldReplyAsync(FakeCommand command, AgiExpectation? matched, CancellationToken cancellationToken)
+    {
+        if (matched?.ReplyRelease is { } release)
+        {
+            Note($"the reply to '{command.Line}' waits for the test");
+            await WaitForTestAsync(release, $"the test to release the reply to '{command.Line}'", cancellationToken).ConfigureAwait(false);
+        }
+
+        bool early = matched?.SilenceBeforeReply > TimeSpan.Zero
+            && await _connection.InputArrivesWithinAsync(matched.SilenceBeforeReply, cancellationToken).ConfigureAwait(false);
+        if (early || _connection.HasUnreadInput())
+        {
+            Violation($"The server sent more bytes while Asterisk was still running {Quote(command.Line)}, before its reply (pipelining): Asterisk runs one command at a time, and a command sent early aborts STREAM FILE, GET DATA and GET OPTION without a reply.");
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<bool> OnFailureLineAsync(FakeCommand command, AgiExpectation? matched, CancellationToken cancellationToken)
@@ -370,6 +404,25 @@ internal sealed partial class FakeCallRun
         }
     }
 
+    /// <summary>Whether a line the server sent after Asterisk closed is the next one the recorded server sent then; fails the call if not.</summary>
+    private bool SentAfterCloseAsRecorded(ReplayScript replay, byte[] bytes)
+    {
+        IReadOnlyList<string> words = AsteriskTokenizer.Split(Utf8.GetString(bytes));
+        if (_sentAfterClose < replay.SentAfterAsteriskClosed.Count && replay.SentAfterAsteriskClosed[_sentAfterClose].Matches(bytes, words))
+        {
+            _sentAfterClose++;
+            return true;
+        }
+
+        string recorded = _sentAfterClose < replay.SentAfterAsteriskClosed.Count ? replay.SentAfterAsteriskClosed[_sentAfterClose].Description : "(nothing more)";
+        Fail(FakeCallEnding.UnexpectedCommand, Describe(
+            $"After Asterisk closed the connection, the script sent {Quote(Show(bytes))}, but the recorded server sent {Quote(recorded)}.",
+            expected: recorded,
+            actual: Show(bytes),
+            []));
+        return false;
+    }
+
     private bool TakeHangupDuring(byte[] bytes, IReadOnlyList<string> words)
     {
         int index = _hangupDuring.FindIndex(matcher => matcher.Matches(bytes, words));
@@ -385,17 +438,23 @@ internal sealed partial class FakeCallRun
     private (List<(byte[] Chunk, FakeTrafficKind Kind)> Writes, bool EndsSession) RawReply(FakeCommand command, IReadOnlyList<byte[]> chunks)
     {
         var writes = new List<(byte[], FakeTrafficKind)>(chunks.Count);
-        var reply = new StringBuilder();
-        bool hangup = false;
         foreach (byte[] chunk in chunks)
         {
-            string line = Utf8.GetString(chunk);
-            bool isHangup = line == "HANGUP\n";
-            hangup |= isHangup;
-            writes.Add((chunk, isHangup ? FakeTrafficKind.Hangup : FakeTrafficKind.Reply));
-            if (!isHangup)
+            writes.Add((chunk, chunk.AsSpan().SequenceEqual("HANGUP\n"u8) ? FakeTrafficKind.Hangup : FakeTrafficKind.Reply));
+        }
+
+        // A chunk may hold several lines, or part of one (ReplyInPieces): the reply is every line but HANGUP.
+        var reply = new StringBuilder();
+        bool hangup = false;
+        foreach (string line in Utf8.GetString([.. chunks.SelectMany(static chunk => chunk)]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line == "HANGUP")
             {
-                reply.Append(line);
+                hangup = true;
+            }
+            else
+            {
+                reply.Append(line).Append('\n');
             }
         }
 

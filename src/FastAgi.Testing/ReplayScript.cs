@@ -6,7 +6,8 @@ internal sealed class ReplayScript(
     IReadOnlyList<KeyValuePair<string, string>> environment,
     IReadOnlyList<byte[]> afterEnvironment,
     IReadOnlyList<byte[]> afterServerClosed,
-    int? asteriskClosesAfter)
+    int? asteriskClosesAfter,
+    IReadOnlyList<CommandMatcher> sentAfterAsteriskClosed)
 {
     /// <summary>The recorded environment block, one chunk per recorded write, the blank line included.</summary>
     public IReadOnlyList<byte[]> EnvironmentChunks { get; } = environmentChunks;
@@ -22,4 +23,7 @@ internal sealed class ReplayScript(
 
     /// <summary>After which command (0: the environment) Asterisk closed the connection itself, if it did.</summary>
     public int? AsteriskClosesAfter { get; } = asteriskClosesAfter;
+
+    /// <summary>The command lines the recorded server still sent after Asterisk closed, which nobody read.</summary>
+    public IReadOnlyList<CommandMatcher> SentAfterAsteriskClosed { get; } = sentAfterAsteriskClosed;
 }

@@ -7,7 +7,7 @@ namespace FastAgi.Testing;
 internal sealed class ServerConnection(IDuplexPipe transport, Func<ValueTask>? onOutputClosed)
 {
     /// <summary>run_agi() reads with fgets() into char buf[8192]: 8191 bytes with the LF; a longer line is cut into two commands.</summary>
-    public const int MaxLineLength = 8190;
+    public const int MaxLineLength = Engine.AsteriskTokenizer.LineBufferLength - 2;
 
     private bool _outputClosed;
 
@@ -77,6 +77,29 @@ internal sealed class ServerConnection(IDuplexPipe transport, Func<ValueTask>? o
         bool any = !result.Buffer.IsEmpty;
         transport.Input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
         return any;
+    }
+
+    /// <summary>Listens for <paramref name="window"/>: <see langword="true"/> as soon as a byte from the server is there (it stays unread).</summary>
+    public async ValueTask<bool> InputArrivesWithinAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(window);
+        try
+        {
+            ReadResult result = await transport.Input.ReadAsync(quiet.Token).ConfigureAwait(false);
+            bool any = !result.Buffer.IsEmpty;
+            transport.Input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+            return any;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex) when (IsReset(ex))
+        {
+            // The next read reports the reset.
+            return false;
+        }
     }
 
     /// <summary>Writes one chunk and flushes it, as Asterisk's one write() per line; returns <see langword="false"/> when the server no longer reads.</summary>

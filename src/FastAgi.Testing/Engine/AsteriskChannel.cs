@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastAgi.Commands;
 
 namespace FastAgi.Testing.Engine;
 
@@ -50,8 +51,8 @@ public sealed class AsteriskChannel
     /// <summary>The caller's name, or <see langword="null"/> when unknown.</summary>
     public string? CallerIdName { get; set; }
 
-    /// <summary>The state CHANNEL STATUS reports; ANSWER makes it <see cref="AsteriskChannelState.Up"/>.</summary>
-    public AsteriskChannelState State { get; set; } = AsteriskChannelState.Up;
+    /// <summary>The state CHANNEL STATUS reports; ANSWER makes it <see cref="ChannelState.Up"/>.</summary>
+    public ChannelState State { get; set; } = ChannelState.Up;
 
     /// <summary>Channel variables, by case-sensitive name. Preset values here are what GET VARIABLE reads; the script's SET VARIABLE writes here.</summary>
     public IDictionary<string, string> Variables { get; } = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text;
+using FastAgi.Commands;
 
 namespace FastAgi.Testing.Engine;
 
@@ -13,7 +14,7 @@ public sealed partial class AsteriskEngine
             return context.Fail("200 result=-1");
         }
 
-        Channel.State = AsteriskChannelState.Up;
+        Channel.State = ChannelState.Up;
         return context.Reply("200 result=0");
     }
 
@@ -24,7 +25,7 @@ public sealed partial class AsteriskEngine
         {
             2 => context.Reply("200 result=" + Number((int)Channel.State)),
             3 when context.Argv(2) == Channel.Name => context.Reply("200 result=" + Number((int)Channel.State)),
-            3 when Channel.OtherChannels.Contains(context.Argv(2)) => context.Reply("200 result=" + Number((int)AsteriskChannelState.Up)),
+            3 when Channel.OtherChannels.Contains(context.Argv(2)) => context.Reply("200 result=" + Number((int)ChannelState.Up)),
             3 => context.Reply("200 result=-1"),
             _ => HandlerResult.ShowUsage,
         };
@@ -227,7 +228,7 @@ public sealed partial class AsteriskEngine
 
     private int ExecAnswer()
     {
-        Channel.State = AsteriskChannelState.Up;
+        Channel.State = ChannelState.Up;
         return 0;
     }
 

@@ -11,27 +11,44 @@ public sealed partial class AsteriskEngine
         Blocked,
     }
 
+    /// <summary>The input a test forced on the command, if it did: its first digit, nothing (as <paramref name="timeout"/>), or a hangup.</summary>
+    private static bool TryTakeForced(CommandContext context, Input timeout, out Input input, out char digit)
+    {
+        digit = '\0';
+        input = Input.None;
+        if (context.Forced is not { } forced)
+        {
+            return false;
+        }
+
+        switch (forced.Kind)
+        {
+            case ForcedKind.Digit or ForcedKind.Digits when forced.Text.Length > 0:
+                digit = forced.Text[0];
+                input = Input.Digit;
+                break;
+            case ForcedKind.Timeout:
+                input = timeout;
+                break;
+            case ForcedKind.HangUp:
+                input = TakeHangUp(context);
+                break;
+            default:
+                throw context.NotApplicable();
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// While a prompt plays (<c>ast_waitstream_full()</c> with escape digits): the next queued digit stops it only if it is an
     /// escape digit; a queued hangup ends it; anything else leaves the queue as it is and the prompt plays to its end.
     /// </summary>
     private Input TakeEscapeDigit(CommandContext context, string escapeDigits, out char digit)
     {
-        digit = '\0';
-        if (context.Forced is { } forced)
+        if (TryTakeForced(context, Input.None, out Input forced, out digit))
         {
-            switch (forced.Kind)
-            {
-                case ForcedKind.Digit or ForcedKind.Digits when forced.Text.Length > 0:
-                    digit = forced.Text[0];
-                    return Input.Digit;
-                case ForcedKind.Timeout:
-                    return Input.None;
-                case ForcedKind.HangUp:
-                    return TakeHangUp(context);
-                default:
-                    throw context.NotApplicable();
-            }
+            return forced;
         }
 
         if (!Caller.TryPeek(out CallerInputKind kind, out char next))
@@ -61,21 +78,9 @@ public sealed partial class AsteriskEngine
     /// </summary>
     private Input TakeAnyDigit(CommandContext context, bool forever, out char digit)
     {
-        digit = '\0';
-        if (context.Forced is { } forced)
+        if (TryTakeForced(context, Input.Timeout, out Input forced, out digit))
         {
-            switch (forced.Kind)
-            {
-                case ForcedKind.Digit or ForcedKind.Digits when forced.Text.Length > 0:
-                    digit = forced.Text[0];
-                    return Input.Digit;
-                case ForcedKind.Timeout:
-                    return Input.Timeout;
-                case ForcedKind.HangUp:
-                    return TakeHangUp(context);
-                default:
-                    throw context.NotApplicable();
-            }
+            return forced;
         }
 
         if (Caller.TryPeek(out CallerInputKind kind, out char next))
@@ -268,20 +273,7 @@ public sealed partial class AsteriskEngine
             return HandlerResult.ShowUsage;
         }
 
-        string? text = context.Forced switch
-        {
-            { Kind: ForcedKind.Value } forced => forced.Text,
-            { Kind: ForcedKind.Timeout } => null,
-            { Kind: ForcedKind.HangUp } => null,
-            null => Caller.TryTakeText(out string queued) ? queued : null,
-            _ => throw context.NotApplicable(),
-        };
-
-        if (context.Forced?.Kind == ForcedKind.HangUp)
-        {
-            context.CallerHungUp = true;
-        }
-
+        string? text = TakeText(context);
         if (!string.IsNullOrEmpty(text))
         {
             return context.Reply("200 result=" + Ascii(text[0]));
@@ -298,6 +290,13 @@ public sealed partial class AsteriskEngine
             return HandlerResult.ShowUsage;
         }
 
+        string? text = TakeText(context);
+        return text is null ? context.Reply("200 result=-1") : context.Reply($"200 result=1 ({text})");
+    }
+
+    /// <summary>The text RECEIVE CHAR and RECEIVE TEXT receive: the forced value, or the caller's next queued text; nothing on a timeout or a hangup (which hangs the caller up).</summary>
+    private string? TakeText(CommandContext context)
+    {
         string? text = context.Forced switch
         {
             { Kind: ForcedKind.Value } forced => forced.Text,
@@ -312,6 +311,6 @@ public sealed partial class AsteriskEngine
             context.CallerHungUp = true;
         }
 
-        return text is null ? context.Reply("200 result=-1") : context.Reply($"200 result=1 ({text})");
+        return text;
     }
 }

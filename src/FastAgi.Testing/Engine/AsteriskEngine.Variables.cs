@@ -1,4 +1,5 @@
 using System.Text;
+using FastAgi.Commands;
 
 namespace FastAgi.Testing.Engine;
 
@@ -92,10 +93,10 @@ public sealed partial class AsteriskEngine
                     "CHANNELTYPE" => channelName.Split('/')[0],
                     "STATE" => Channel.State switch
                     {
-                        AsteriskChannelState.Up => "Up",
-                        AsteriskChannelState.Ring => "Ring",
-                        AsteriskChannelState.Ringing => "Ringing",
-                        AsteriskChannelState.Busy => "Busy",
+                        ChannelState.Up => "Up",
+                        ChannelState.Ring => "Ring",
+                        ChannelState.Ringing => "Ringing",
+                        ChannelState.Busy => "Busy",
                         _ => "Down",
                     },
                     _ => null,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastAgi.Commands;
 
 namespace FastAgi.Testing.Engine;
 
@@ -225,7 +226,7 @@ public sealed partial class AsteriskEngine
     private void MarkHungUp(AsteriskHangupSource source)
     {
         HangupSource = source;
-        Channel.State = AsteriskChannelState.Down;
+        Channel.State = ChannelState.Down;
 
         // 16 (normal clearing) when the other side hangs up; a soft hangup from the script leaves 0 (04g, 04e).
         Channel.Variables["HANGUPCAUSE"] = source == AsteriskHangupSource.Caller ? "16" : "0";

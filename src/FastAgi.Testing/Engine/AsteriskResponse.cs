@@ -14,7 +14,7 @@ public sealed class AsteriskResponse
         BlockedReason = blockedReason;
     }
 
-    /// <summary>The words Asterisk read from the line (<see cref="AsteriskTokenizer.Split"/>); empty for an event.</summary>
+    /// <summary>The words Asterisk read from the line (<see cref="AsteriskTokenizer.Split(string)"/>); empty for an event.</summary>
     public IReadOnlyList<string> Words { get; }
 
     /// <summary>The command the words name, or <see langword="null"/> (unknown command, or an event).</summary>

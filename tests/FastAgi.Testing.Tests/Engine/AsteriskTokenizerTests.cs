@@ -72,4 +72,38 @@ public sealed class AsteriskTokenizerTests
         Assert.Equal(quoted, AsteriskTokenizer.Quote(word));
         Assert.Equal(["X", word], AsteriskTokenizer.Split("X " + quoted));
     }
+
+    [Fact]
+    public void Bytes_split_as_the_UTF8_text_does()
+    {
+        const string Line = "SET VARIABLE \"caf\u00e9 \u2603\" \"say \\\"hi\\\"\"";
+        IReadOnlyList<byte[]> words = AsteriskTokenizer.Split(System.Text.Encoding.UTF8.GetBytes(Line));
+
+        Assert.Equal(AsteriskTokenizer.Split(Line), words.Select(word => System.Text.Encoding.UTF8.GetString(word)));
+        Assert.Equal(["SET", "VARIABLE", "caf\u00e9 \u2603", "say \"hi\""], AsteriskTokenizer.Split(Line));
+    }
+
+    [Fact]
+    public void Command_lines_end_at_LF_only()
+    {
+        IReadOnlyList<byte[]> read = AsteriskTokenizer.ReadCommands("NOOP\r\nSET VARIABLE X 1\n\nlast"u8);
+
+        Assert.Equal(["NOOP\r", "SET VARIABLE X 1", string.Empty, "last"], read.Select(command => System.Text.Encoding.ASCII.GetString(command)));
+    }
+
+    [Theory]
+    [InlineData(8190, 1)]
+    [InlineData(8191, 2)]
+    [InlineData(10022, 2)]
+    public void fgets_cuts_lines_at_8191_bytes(int lengthWithoutLf, int commands)
+    {
+        // run_agi() reads with fgets() into char buf[AGI_BUF_LEN]: 8191 bytes at most, LF included (03a recorded both cases).
+        byte[] line = [.. Enumerable.Repeat((byte)'x', lengthWithoutLf), (byte)'\n'];
+        IReadOnlyList<byte[]> read = AsteriskTokenizer.ReadCommands(line);
+
+        Assert.Equal(commands, read.Count);
+        Assert.Equal(Math.Min(lengthWithoutLf, AsteriskTokenizer.LineBufferLength - 1), read[0].Length);
+        Assert.Equal(lengthWithoutLf, read.Sum(command => command.Length));
+        Assert.All(read, command => Assert.DoesNotContain((byte)'\n', command));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
 using FastAgi.Protocol;
+using FastAgi.Testing.Engine;
+using FastAgi.Testing.Replay;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -101,8 +103,8 @@ public sealed class AgiCommandWriterTests
         AgiCommandWriter.Write(buffer, command, arguments);
 
         Assert.Contains(
-            Recording.Load(scenario).Connections.SelectMany(connection => connection.Events),
-            e => e.Kind == "S->A" && e.Bytes.AsSpan().SequenceEqual(buffer.WrittenSpan));
+            Recordings.Load(scenario).Connections.SelectMany(connection => connection.Events),
+            e => e.Kind == AgiRecordedEventKind.ServerToAsterisk && e.GetBytes().AsSpan().SequenceEqual(buffer.WrittenSpan));
     }
 
     [Theory]
@@ -272,8 +274,8 @@ public sealed class AgiCommandWriterTests
     public void Tokenizer_agrees_with_real_Asterisk_on_every_SET_VARIABLE_of_02b()
     {
         // Pair each command the recorder sent with the reply it got (02b never sends a command before the previous reply).
-        RecordedConnection recorded = Recording.Load("02b-set-get-variable-quoting").Main.Single();
-        byte[][] commands = [.. recorded.Events.Where(e => e.Kind == "S->A").Select(e => e.Bytes)];
+        AgiRecordedConnection recorded = Recordings.Load("02b-set-get-variable-quoting").Main;
+        byte[][] commands = [.. recorded.Events.Where(e => e.Kind == AgiRecordedEventKind.ServerToAsterisk).Select(e => e.GetBytes())];
         List<AgiReply> replies = ParseReplies(recorded.AsteriskBytesAfterEnvironment());
         Assert.Equal(commands.Length, replies.Count);
 
@@ -324,7 +326,7 @@ public sealed class AgiCommandWriterTests
     [InlineData("", new string[0])]
     [InlineData("   ", new string[0])]
     public void Tokenizer_agrees_with_the_parsing_recorded_in_02a_and_03a(string line, string[] words) =>
-        Assert.Equal(words, AsteriskTokenizer.SplitText(line));
+        Assert.Equal(words, AsteriskTokenizer.Split(line));
 
     [Theory]
     [InlineData("NOOP a0 a1")]
@@ -332,7 +334,7 @@ public sealed class AgiCommandWriterTests
     public void Tokenizer_keeps_127_of_the_200_words_recorded_in_03a(string prefix)
     {
         byte[] line = FindSentLine("03a-errors-510-520-parsing", prefix);
-        IReadOnlyList<string> words = AsteriskTokenizer.SplitToStrings(AsteriskTokenizer.ReadCommands(line).Single());
+        IReadOnlyList<string> words = Words(AsteriskTokenizer.ReadCommands(line).Single());
 
         Assert.True(line.Count(value => value == (byte)' ') >= 200);
         Assert.Equal(127, words.Count);
@@ -385,16 +387,18 @@ public sealed class AgiCommandWriterTests
         IReadOnlyList<byte[]> commands = AsteriskTokenizer.ReadCommands(written);
         Assert.True(commands.Count == 1, $"Asterisk reads this {written.Length}-byte line as {commands.Count} commands.");
         Assert.Equal(written[..^1].ToArray(), commands[0]);
-        return AsteriskTokenizer.SplitToStrings(commands[0]);
+        return Words(commands[0]);
     }
+
+    private static IReadOnlyList<string> Words(byte[] line) => [.. AsteriskTokenizer.Split(line).Select(word => Encoding.UTF8.GetString(word))];
 
     private static bool IsWord(IReadOnlyList<byte[]> words, int index, string expected) =>
         words.Count > index && Encoding.ASCII.GetString(words[index]).Equals(expected, StringComparison.OrdinalIgnoreCase);
 
     private static byte[] FindSentLine(string scenario, string prefix) =>
-        Recording.Load(scenario).Main.Single().Events
-            .Where(e => e.Kind == "S->A")
-            .Select(e => e.Bytes)
+        Recordings.Load(scenario).Main.Events
+            .Where(e => e.Kind == AgiRecordedEventKind.ServerToAsterisk)
+            .Select(e => e.GetBytes())
             .Single(bytes => bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(prefix)));
 
     private static List<AgiReply> ParseReplies(byte[] bytes)

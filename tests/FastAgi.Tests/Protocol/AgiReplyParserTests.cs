@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using FastAgi.Protocol;
+using FastAgi.Testing.Replay;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -77,9 +78,9 @@ public sealed partial class AgiReplyParserTests
         get
         {
             var data = new TheoryData<string, int>();
-            foreach (string scenario in Recording.All())
+            foreach (string scenario in Recordings.All())
             {
-                int count = Recording.Load(scenario).Connections.Count;
+                int count = Recordings.Load(scenario).Connections.Count;
                 for (int i = 0; i < count; i++)
                 {
                     data.Add(scenario, i);
@@ -96,7 +97,7 @@ public sealed partial class AgiReplyParserTests
     [MemberData(nameof(AllConnections))]
     public void Every_recorded_session_parses_to_its_last_byte_whatever_the_segmentation(string scenario, int connection)
     {
-        RecordedConnection recorded = Recording.Load(scenario).Connections[connection];
+        AgiRecordedConnection recorded = Recordings.Load(scenario).Connections[connection];
         byte[] bytes = recorded.AsteriskBytesAfterEnvironment();
         string[] lines = SplitLines(bytes);
 
@@ -177,7 +178,7 @@ public sealed partial class AgiReplyParserTests
     [InlineData("04k-exec-hangup", 0, 3, 1)]
     public void Recorded_sessions_give_the_replies_and_hangups_counted_in_their_transcripts(string scenario, int connection, int replies, int hangups)
     {
-        byte[] bytes = Recording.Load(scenario).Connections[connection].AsteriskBytesAfterEnvironment();
+        byte[] bytes = Recordings.Load(scenario).Connections[connection].AsteriskBytesAfterEnvironment();
 
         List<string> messages = ParseAll(ReadOnlySequenceFactory.SingleSegment(bytes));
 
@@ -189,7 +190,7 @@ public sealed partial class AgiReplyParserTests
     [MemberData(nameof(AllConnections))]
     public void Every_strict_prefix_of_every_recorded_message_is_incomplete_and_consumes_nothing(string scenario, int connection)
     {
-        byte[] bytes = Recording.Load(scenario).Connections[connection].AsteriskBytesAfterEnvironment();
+        byte[] bytes = Recordings.Load(scenario).Connections[connection].AsteriskBytesAfterEnvironment();
 
         foreach (byte[] message in SplitMessages(bytes))
         {
@@ -208,7 +209,7 @@ public sealed partial class AgiReplyParserTests
         }
 
         Assert.Contains(
-            Recording.Load(fixture.Scenario).Connections,
+            Recordings.Load(fixture.Scenario).Connections,
             connection => connection.AsteriskBytesAfterEnvironment().AsSpan().IndexOf(fixture.Bytes) >= 0);
     }
 
@@ -274,7 +275,7 @@ public sealed partial class AgiReplyParserTests
     public void Hangup_line_right_after_a_reply_in_the_same_buffer_is_a_separate_message(SequenceShape shape)
     {
         // 04b: the reply to STREAM FILE, then ~40 ms later the HANGUP notification; read together they share one buffer.
-        byte[] bytes = Recording.Load("04b-hangup-during-stream-file").Main.Single().AsteriskBytesAfterEnvironment();
+        byte[] bytes = Recordings.Load("04b-hangup-during-stream-file").Main.AsteriskBytesAfterEnvironment();
         Assert.StartsWith("200 result=-1 endpos=12160\nHANGUP\n", Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
         var reader = new SequenceReader<byte>(ReadOnlySequenceFactory.Create(shape, bytes));
 
@@ -321,7 +322,7 @@ public sealed partial class AgiReplyParserTests
     public void Usage_block_arriving_write_by_write_is_incomplete_until_its_last_line()
     {
         // 02g: the first line, each usage line and the final line are separate writes, the first two ~40 ms apart.
-        RecordedConnection recorded = Recording.Load("02g-stream-control-getoption").Main.Single();
+        AgiRecordedConnection recorded = Recordings.Load("02g-stream-control-getoption").Main;
         byte[][] writes = EventsAfterEnvironment(recorded);
         int first = Array.FindIndex(writes, write => write.AsSpan().StartsWith("520-"u8));
         int last = Array.FindIndex(writes, first, write => write.AsSpan().SequenceEqual("520 End of proper usage.\n"u8));
@@ -355,7 +356,7 @@ public sealed partial class AgiReplyParserTests
     public void Data_with_a_raw_line_feed_arriving_write_by_write_is_one_reply()
     {
         // 02b: GET FULL VARIABLE ${BASE64_DECODE(bGluZTEKbGluZTI=)} answered in two writes.
-        RecordedConnection recorded = Recording.Load("02b-set-get-variable-quoting").Main.Single();
+        AgiRecordedConnection recorded = Recordings.Load("02b-set-get-variable-quoting").Main;
         byte[][] writes = EventsAfterEnvironment(recorded);
         int first = Array.FindIndex(writes, write => write.AsSpan().SequenceEqual("200 result=1 (line1\n"u8));
         Assert.Equal("line2)\n"u8.ToArray(), writes[first + 1]);
@@ -608,13 +609,13 @@ public sealed partial class AgiReplyParserTests
         return text.Length == 0 ? [] : text[..^1].Split('\n');
     }
 
-    private static byte[][] EventsAfterEnvironment(RecordedConnection connection) =>
+    private static byte[][] EventsAfterEnvironment(AgiRecordedConnection connection) =>
     [
         .. connection.Events
-            .Where(e => e.Kind == "A->S")
-            .SkipWhile(e => e.Bytes is not [(byte)'\n'])
+            .Where(e => e.Kind == AgiRecordedEventKind.AsteriskToServer)
+            .SkipWhile(e => e.GetBytes() is not [(byte)'\n'])
             .Skip(1)
-            .Select(e => e.Bytes),
+            .Select(e => e.GetBytes()),
     ];
 
     [GeneratedRegex("^[0-9]{3}[ -]")]

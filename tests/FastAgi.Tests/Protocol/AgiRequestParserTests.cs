@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using FastAgi.Protocol;
+using FastAgi.Testing.Replay;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -19,9 +20,9 @@ public sealed class AgiRequestParserTests
         get
         {
             var data = new TheoryData<string, int>();
-            foreach (string scenario in Recording.All())
+            foreach (string scenario in Recordings.All())
             {
-                int count = Recording.Load(scenario).Connections.Count;
+                int count = Recordings.Load(scenario).Connections.Count;
                 for (int i = 0; i < count; i++)
                 {
                     data.Add(scenario, i);
@@ -40,7 +41,7 @@ public sealed class AgiRequestParserTests
             var data = new TheoryData<string, int>();
             foreach (string scenario in EnvironmentScenarios)
             {
-                Recording recording = Recording.Load(scenario);
+                AgiRecording recording = Recordings.Load(scenario);
                 for (int i = 0; i < recording.Connections.Count; i++)
                 {
                     if (recording.Connections[i].Role == "main")
@@ -60,7 +61,7 @@ public sealed class AgiRequestParserTests
     [MemberData(nameof(AllConnections))]
     public void Every_recorded_environment_block_parses_to_its_lines_in_every_shape(string scenario, int connection)
     {
-        RecordedConnection recorded = Recording.Load(scenario).Connections[connection];
+        AgiRecordedConnection recorded = Recordings.Load(scenario).Connections[connection];
         byte[] block = recorded.EnvironmentBlock();
         byte[] stream = [.. block, .. recorded.AsteriskBytesAfterEnvironment()];
 
@@ -91,7 +92,7 @@ public sealed class AgiRequestParserTests
     [MemberData(nameof(EnvironmentScenarioConnections))]
     public void Every_strict_prefix_of_a_recorded_block_is_incomplete_and_consumes_only_complete_lines(string scenario, int connection)
     {
-        byte[] block = Recording.Load(scenario).Connections[connection].EnvironmentBlock();
+        byte[] block = Recordings.Load(scenario).Connections[connection].EnvironmentBlock();
 
         foreach (SequenceShape shape in ReadOnlySequenceFactory.Shapes)
         {
@@ -116,12 +117,12 @@ public sealed class AgiRequestParserTests
     [MemberData(nameof(AllConnections))]
     public void A_recorded_block_parses_the_same_when_fed_write_by_write_or_byte_by_byte_to_one_parser(string scenario, int connection)
     {
-        RecordedConnection recorded = Recording.Load(scenario).Connections[connection];
+        AgiRecordedConnection recorded = Recordings.Load(scenario).Connections[connection];
         byte[] block = recorded.EnvironmentBlock();
         AgiRequest whole = AgiRequestParser.Parse(new ReadOnlySequence<byte>(block));
 
         // Asterisk writes each line with its own write(): feed them as they were recorded, then one byte at a time.
-        int[] writes = [.. recorded.Events.Where(e => e.Kind == "A->S").Select(e => e.Bytes.Length)];
+        int[] writes = [.. recorded.Events.Where(e => e.Kind == AgiRecordedEventKind.AsteriskToServer).Select(e => e.GetBytes().Length)];
         AgiRequest byWrite = FeedIncrementally(block, writes);
         AgiRequest byByte = FeedIncrementally(block, Enumerable.Repeat(1, block.Length));
 
@@ -248,7 +249,7 @@ public sealed class AgiRequestParserTests
     public void Url_without_a_script_gives_an_empty_script_path(string url)
     {
         // The same block as 01d's first connection, with agi_request changed.
-        string block = Encoding.UTF8.GetString(Recording.Load("01d-env-url-variants").Connections[0].EnvironmentBlock())
+        string block = Encoding.UTF8.GetString(Recordings.Load("01d-env-url-variants").Connections[0].EnvironmentBlock())
             .Replace("agi_request: agi://127.0.0.1\n", $"agi_request: {url}\n", StringComparison.Ordinal);
 
         AgiRequest request = ParseWhole(SequenceShape.RandomSplits, block);
@@ -537,7 +538,7 @@ public sealed class AgiRequestParserTests
     public void Default_limits_accept_the_largest_real_block(SequenceShape shape)
     {
         // 01f: 22 fixed lines and 127 arguments, far below 512 lines and 256 KiB.
-        byte[] block = Recording.Load("01f-env-130-args").Connections[0].EnvironmentBlock();
+        byte[] block = Recordings.Load("01f-env-130-args").Connections[0].EnvironmentBlock();
 
         Assert.True(TryParse(shape, block, AgiProtocolLimits.Default, out AgiRequest? request));
         Assert.Equal(149, request.Variables.Count);
@@ -577,7 +578,7 @@ public sealed class AgiRequestParserTests
 
     private static AgiRequest ParseRecorded(string scenario, int connection)
     {
-        byte[] block = Recording.Load(scenario).Connections[connection].EnvironmentBlock();
+        byte[] block = Recordings.Load(scenario).Connections[connection].EnvironmentBlock();
         AgiRequest? first = null;
         foreach (SequenceShape shape in ReadOnlySequenceFactory.Shapes)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using FastAgi.Routing;
 using FastAgi.Server;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -24,13 +25,13 @@ public class ClassScriptTests
         await Task.WhenAll(Enumerable.Range(0, Calls).Select(async i =>
         {
             string uniqueId = string.Create(CultureInfo.InvariantCulture, $"1700000005.{i}");
-            await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-            await asterisk.SendEnvironmentAsync("greeting", uniqueId);
-            string line = await asterisk.ReadLineAsync();
+            FakeAsterisk asterisk = AsteriskCalls.Strict("greeting", uniqueId);
+            asterisk.Expect("SET VARIABLE DEPENDENCY").Reply("200 result=1");
+            FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+            string line = Assert.Single(call.CommandLines);
             Assert.StartsWith($"SET VARIABLE DEPENDENCY {uniqueId}/", line, StringComparison.Ordinal);
+            call.AssertLines(line);
             seenIds.Add(line);
-            await asterisk.SendAsync("200 result=1\n");
-            await asterisk.ExpectClosedAsync();
         })).WaitOrFail("the calls");
 
         CallDependency[] created = [.. tracker.Created];

@@ -1,4 +1,5 @@
 using FastAgi.Protocol;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -25,10 +26,9 @@ public class ScriptRoutingTests
         await using TestServer server = await TestServer.StartAsync(agi => agi
             .MapScript("ivr/main", script.RunAsync)
             .MapScript("ivr", (s, ct) => throw new InvalidOperationException("The parent path must not match.")));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeCallResult call = await AsteriskCalls.Strict("ivr/main?lang=fr&x=a%20b", "1700000004.1", "first arg", "", "  spaced  ", "x,y").CallAsync(server.Endpoint);
 
-        await asterisk.SendEnvironmentAsync("ivr/main?lang=fr&x=a%20b", "1700000004.1", "first arg", "", "  spaced  ", "x,y");
-        await asterisk.ExpectClosedAsync();
+        call.AssertLines();
         await script.WaitAsync();
     }
 
@@ -45,10 +45,9 @@ public class ScriptRoutingTests
             return Task.CompletedTask;
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("ivr/main", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeCallResult call = await AsteriskCalls.Strict(networkScript, "1700000004.2").CallAsync(server.Endpoint);
 
-        await asterisk.SendEnvironmentAsync(networkScript, "1700000004.2");
-        await asterisk.ExpectClosedAsync();
+        call.AssertLines();
         await script.WaitAsync();
     }
 
@@ -61,14 +60,14 @@ public class ScriptRoutingTests
             .MapScript("ivr/main", main.RunAsync)
             .MapScript("ivr/billing", billing.RunAsync));
 
-        await using FakeAsteriskClient first = await server.ConnectAsync();
-        await using FakeAsteriskClient second = await server.ConnectAsync();
-        await first.SendEnvironmentAsync("ivr/billing", "1700000004.3");
-        await second.SendEnvironmentAsync("ivr/main", "1700000004.4");
-        await first.ExpectAndReplyAsync("SET VARIABLE RAN billing\n", "200 result=1\n");
-        await second.ExpectAndReplyAsync("SET VARIABLE RAN main\n", "200 result=1\n");
-        await first.ExpectClosedAsync();
-        await second.ExpectClosedAsync();
+        FakeAsterisk first = AsteriskCalls.Strict("ivr/billing", "1700000004.3");
+        first.Expect("SET VARIABLE RAN billing").Reply("200 result=1");
+        FakeAsterisk second = AsteriskCalls.Strict("ivr/main", "1700000004.4");
+        second.Expect("SET VARIABLE RAN main").Reply("200 result=1");
+
+        FakeCallResult[] calls = await Task.WhenAll(first.CallAsync(server.Endpoint), second.CallAsync(server.Endpoint)).WaitOrFail("both calls");
+        calls[0].AssertLines("SET VARIABLE RAN billing");
+        calls[1].AssertLines("SET VARIABLE RAN main");
         await main.WaitAsync();
         await billing.WaitAsync();
     }
@@ -84,11 +83,10 @@ public class ScriptRoutingTests
         await using TestServer server = await TestServer.StartAsync(agi => agi
             .MapScript("ivr/main", (s, ct) => throw new InvalidOperationException("Wrong script."))
             .MapFallback(fallback.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("somewhere/else?x=1", "1700000004.5");
+        asterisk.Expect("VERBOSE \"fallback for somewhere/else\" 1").Reply("200 result=1");
 
-        await asterisk.SendEnvironmentAsync("somewhere/else?x=1", "1700000004.5");
-        await asterisk.ExpectAndReplyAsync("VERBOSE \"fallback for somewhere/else\" 1\n", "200 result=1\n");
-        await asterisk.ExpectClosedAsync();
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("VERBOSE \"fallback for somewhere/else\" 1");
         await fallback.WaitAsync();
     }
 }

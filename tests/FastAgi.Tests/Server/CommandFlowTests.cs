@@ -1,4 +1,5 @@
 using FastAgi.Protocol;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -10,8 +11,8 @@ namespace FastAgi.Tests.Server;
 /// </summary>
 public class CommandFlowTests
 {
-    // How long the fake listens for bytes the server must not send. A server that wrongly writes does so within
-    // microseconds on loopback; the window only has to outlast scheduling delays.
+    // How long the fake listens for bytes the server must not send (ReplyAfterSilence). A server that wrongly writes does so
+    // within microseconds on loopback; the window only has to outlast scheduling delays.
     private static readonly TimeSpan SilenceWindow = TimeSpan.FromMilliseconds(300);
 
     [Fact]
@@ -29,16 +30,13 @@ public class CommandFlowTests
             Assert.Equal("second-value", replies[1].Data);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("two", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("two", "1700000001.1");
 
-        await asterisk.SendEnvironmentAsync("two", "1700000001.1");
-        await asterisk.ExpectAsync("STREAM FILE welcome \"\"\n");
-        await bothIssued.Task.WaitOrFail("the script to issue both commands");
-        await asterisk.AssertSilentAsync(SilenceWindow, "the second command must wait for the reply to the first, or it would abort STREAM FILE");
+        // The second command must wait for the reply to the first, or it would abort STREAM FILE.
+        asterisk.Expect("STREAM FILE welcome \"\"").Reply("200 result=0 endpos=8000").ReplyAfter(bothIssued.Task).ReplyAfterSilence(SilenceWindow);
+        asterisk.Expect("GET VARIABLE SECOND").Reply("200 result=1 (second-value)");
 
-        await asterisk.SendAsync("200 result=0 endpos=8000\n");
-        await asterisk.ExpectAndReplyAsync("GET VARIABLE SECOND\n", "200 result=1 (second-value)\n");
-        await asterisk.ExpectClosedAsync();
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("STREAM FILE welcome \"\"", "GET VARIABLE SECOND");
         await script.WaitAsync();
     }
 
@@ -56,16 +54,16 @@ public class CommandFlowTests
             }
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("many", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-
-        await asterisk.SendEnvironmentAsync("many", "1700000001.2");
+        FakeAsterisk asterisk = AsteriskCalls.Strict("many", "1700000001.2");
         for (int i = 0; i < Count; i++)
         {
-            // Commands queue in the order they were issued; each line arrives alone because the next waits for this reply.
-            await asterisk.ExpectAndReplyAsync($"GET VARIABLE V{i}\n", $"200 result=1 (value-{i})\n");
+            // Commands queue in the order they were issued; each line arrives alone (the fake fails the call on any byte
+            // that comes before the reply) because the next waits for this reply.
+            asterisk.Expect($"GET VARIABLE V{i}").Reply($"200 result=1 (value-{i})");
         }
 
-        await asterisk.ExpectClosedAsync();
+        FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+        call.AssertLines([.. Enumerable.Range(0, Count).Select(i => $"GET VARIABLE V{i}")]);
         await script.WaitAsync();
     }
 
@@ -91,17 +89,22 @@ public class CommandFlowTests
             Assert.Equal("0", reply.Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("cancel", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("cancel", "1700000001.3");
+        asterisk.OnCommand((command, cancellationToken) =>
+        {
+            if (command.Command.Name == "WAIT FOR DIGIT")
+            {
+                commandWritten.SetResult();
+            }
 
-        await asterisk.SendEnvironmentAsync("cancel", "1700000001.3");
-        await asterisk.ExpectAsync("WAIT FOR DIGIT 5000\n");
-        commandWritten.SetResult();
-        await nextIssued.Task.WaitOrFail("the script to issue the next command");
-        await asterisk.AssertSilentAsync(SilenceWindow, "a command written before the abandoned reply arrived would abort WAIT FOR DIGIT and take its reply");
+            return ValueTask.CompletedTask;
+        });
 
-        await asterisk.SendAsync("200 result=49\n");
-        await asterisk.ExpectAndReplyAsync("NOOP after-cancel\n", "200 result=0\n");
-        await asterisk.ExpectClosedAsync();
+        // A command written before the abandoned reply arrived would abort WAIT FOR DIGIT and take its reply.
+        asterisk.Expect("WAIT FOR DIGIT 5000").Reply("200 result=49").ReplyAfter(nextIssued.Task).ReplyAfterSilence(SilenceWindow);
+        asterisk.Expect("NOOP after-cancel").Reply("200 result=0");
+
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("WAIT FOR DIGIT 5000", "NOOP after-cancel");
         await script.WaitAsync();
     }
 
@@ -125,14 +128,11 @@ public class CommandFlowTests
             Assert.Equal("0", (await s.CommandAsync("NOOP", "last")).Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("queued", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("queued", "1700000001.4");
+        asterisk.Expect("STREAM FILE prompt \"\"").Reply("200 result=-1 endpos=0").ReplyAfter(queued.Task);
+        asterisk.Expect("NOOP last").Reply("200 result=0");
 
-        await asterisk.SendEnvironmentAsync("queued", "1700000001.4");
-        await asterisk.ExpectAsync("STREAM FILE prompt \"\"\n");
-        await queued.Task.WaitOrFail("the script to cancel its queued commands");
-        await asterisk.SendAsync("200 result=-1 endpos=0\n");
-        await asterisk.ExpectAndReplyAsync("NOOP last\n", "200 result=0\n");
-        await asterisk.ExpectClosedAsync();
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("STREAM FILE prompt \"\"", "NOOP last");
         await script.WaitAsync();
     }
 
@@ -156,14 +156,12 @@ public class CommandFlowTests
             Assert.Equal("0", (await s.CommandAsync("NOOP", "after-refused")).Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("refused", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("refused", "1700000001.5");
+        asterisk.Expect("WAIT FOR DIGIT 1000").Reply("200 result=49");
+        asterisk.Expect("NOOP after-refused").Reply("200 result=0");
 
-        await asterisk.SendEnvironmentAsync("refused", "1700000001.5");
-
-        // Byte-exact expectations: any byte of a refused command would show up before or inside these lines.
-        await asterisk.ExpectAndReplyAsync("WAIT FOR DIGIT 1000\n", "200 result=49\n");
-        await asterisk.ExpectAndReplyAsync("NOOP after-refused\n", "200 result=0\n");
-        await asterisk.ExpectClosedAsync();
+        // Byte-exact lines: any byte of a refused command would show up before or inside them.
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("WAIT FOR DIGIT 1000", "NOOP after-refused");
         await script.WaitAsync();
     }
 }

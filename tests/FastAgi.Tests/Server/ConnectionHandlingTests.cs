@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using FastAgi.Diagnostics;
 using FastAgi.Protocol;
 using FastAgi.Routing;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -18,12 +19,13 @@ public class ConnectionHandlingTests
     public async Task Path_without_a_script_sets_fastagi_error_notfound_then_sends_failure()
     {
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("exists", (s, ct) => Task.CompletedTask));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("no/such/script?lang=fr", "1700000002.1");
+        asterisk.Expect("SET VARIABLE FASTAGI_ERROR NOTFOUND").Reply("200 result=1");
+        asterisk.Expect("failure");
 
-        await asterisk.SendEnvironmentAsync("no/such/script?lang=fr", "1700000002.1");
-        await asterisk.ExpectAndReplyAsync("SET VARIABLE FASTAGI_ERROR NOTFOUND\n", "200 result=1\n");
-        await asterisk.ExpectAsync("failure\n");
-        await asterisk.ExpectClosedAsync();
+        FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+        call.AssertLines("SET VARIABLE FASTAGI_ERROR NOTFOUND", "failure");
+        Assert.Equal(FakeCallEnding.FailureLine, call.Ending);
 
         FakeLogRecord warning = Assert.Single(server.LogsWithId(AgiEventIds.ScriptNotFound));
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -35,13 +37,16 @@ public class ConnectionHandlingTests
     public async Task Url_without_a_path_and_no_fallback_is_not_found()
     {
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("exists", (s, ct) => Task.CompletedTask));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
 
         // agi://127.0.0.1 sends no agi_network_script line at all (01d).
-        await asterisk.SendEnvironmentAsync(null, "1700000002.2");
-        await asterisk.ExpectAndReplyAsync("SET VARIABLE FASTAGI_ERROR NOTFOUND\n", "200 result=1\n");
-        await asterisk.ExpectAsync("failure\n");
-        await asterisk.ExpectClosedAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict(null, "1700000002.2");
+        Assert.DoesNotContain("agi_network_script", asterisk.Environment.ToText(), StringComparison.Ordinal);
+        asterisk.Expect("SET VARIABLE FASTAGI_ERROR NOTFOUND").Reply("200 result=1");
+        asterisk.Expect("failure");
+
+        FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+        call.AssertLines("SET VARIABLE FASTAGI_ERROR NOTFOUND", "failure");
+        Assert.Equal(FakeCallEnding.FailureLine, call.Ending);
     }
 
     [Fact]
@@ -66,20 +71,20 @@ public class ConnectionHandlingTests
             .MapScript("fails", failing.RunAsync)
             .MapScript("other", other.RunAsync));
         server.AllowErrors(r => r.Id.Id == AgiEventIds.ScriptFailed);
-        await using FakeAsteriskClient otherCall = await server.ConnectAsync();
-        await using FakeAsteriskClient failingCall = await server.ConnectAsync();
+        FakeAsterisk otherAsterisk = AsteriskCalls.Strict("other", "1700000002.3");
+        otherAsterisk.Expect("NOOP still-fine").Reply("200 result=0");
+        FakeAsterisk failingAsterisk = AsteriskCalls.Strict("fails", "1700000002.4");
+        failingAsterisk.Expect("NOOP before-throw").Reply("200 result=0");
+        failingAsterisk.Expect("SET VARIABLE FASTAGI_ERROR EXCEPTION").Reply("200 result=1");
+        failingAsterisk.Expect("failure");
 
-        await otherCall.SendEnvironmentAsync("other", "1700000002.3");
-        await failingCall.SendEnvironmentAsync("fails", "1700000002.4");
-        await failingCall.ExpectAndReplyAsync("NOOP before-throw\n", "200 result=0\n");
-        await failingCall.ExpectAndReplyAsync("SET VARIABLE FASTAGI_ERROR EXCEPTION\n", "200 result=1\n");
-        await failingCall.ExpectAsync("failure\n");
-        await failingCall.ExpectClosedAsync();
+        Task<FakeCallResult> otherCall = otherAsterisk.CallAsync(server.Endpoint);
+        FakeCallResult failingCall = await failingAsterisk.CallAsync(server.Endpoint);
+        failingCall.AssertLines("NOOP before-throw", "SET VARIABLE FASTAGI_ERROR EXCEPTION", "failure");
         InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(failing.WaitAsync);
         failingDone.SetResult();
 
-        await otherCall.ExpectAndReplyAsync("NOOP still-fine\n", "200 result=0\n");
-        await otherCall.ExpectClosedAsync();
+        (await otherCall.WaitOrFail("the other call")).AssertLines("NOOP still-fine");
         await other.WaitAsync();
 
         FakeLogRecord error = Assert.Single(server.LogsWithId(AgiEventIds.ScriptFailed));
@@ -103,9 +108,10 @@ public class ConnectionHandlingTests
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("late", script.RunAsync));
         server.AllowErrors(r => r.Id.Id == AgiEventIds.ScriptFailed);
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        await using RawAgiConnection asterisk = await server.ConnectRawAsync();
 
-        await asterisk.SendEnvironmentAsync("late", "1700000002.5");
+        // Not something Asterisk does (it writes HANGUP before it closes): a connection lost right after the environment.
+        await asterisk.SendAsync(AsteriskCalls.Strict("late", "1700000002.5").Environment.ToText());
         asterisk.ShutdownSend();
         await asterisk.ExpectClosedAsync();
         await Assert.ThrowsAsync<InvalidOperationException>(script.WaitAsync);
@@ -121,22 +127,23 @@ public class ConnectionHandlingTests
             Assert.Equal("0", (await s.CommandAsync("NOOP", "unaffected")).Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("good", good.RunAsync));
-        await using FakeAsteriskClient goodCall = await server.ConnectAsync();
-        await goodCall.SendEnvironmentAsync("good", "1700000002.6");
+        FakeAsterisk goodAsterisk = AsteriskCalls.Strict("good", "1700000002.6");
+        goodAsterisk.Expect("NOOP unaffected").Reply("200 result=0");
+        Task<FakeCallResult> goodCall = goodAsterisk.CallAsync(server.Endpoint);
 
-        await using (FakeAsteriskClient garbage = await server.ConnectAsync())
+        await using (RawAgiConnection garbage = await server.ConnectRawAsync())
         {
             await garbage.SendAsync("GET / HTTP/1.1\r\n");
             await garbage.ExpectClosedAsync();
         }
 
-        await using (FakeAsteriskClient nul = await server.ConnectAsync())
+        await using (RawAgiConnection nul = await server.ConnectRawAsync())
         {
             await nul.SendAsync("agi_network: yes\nagi_\0channel: x\n");
             await nul.ExpectClosedAsync();
         }
 
-        await using (FakeAsteriskClient endless = await server.ConnectAsync())
+        await using (RawAgiConnection endless = await server.ConnectRawAsync())
         {
             // A line with no LF beyond the 16 KiB limit: the server stops reading and closes, so the rest may meet a reset.
             await endless.SendAsync(new string('x', 64 * 1024));
@@ -144,8 +151,7 @@ public class ConnectionHandlingTests
         }
 
         release.SetResult();
-        await goodCall.ExpectAndReplyAsync("NOOP unaffected\n", "200 result=0\n");
-        await goodCall.ExpectClosedAsync();
+        (await goodCall.WaitOrFail("the good call")).AssertLines("NOOP unaffected");
         await good.WaitAsync();
         Assert.Equal(3, server.LogsWithId(AgiEventIds.ProtocolError).Count);
     }
@@ -158,18 +164,15 @@ public class ConnectionHandlingTests
             agi => agi.MapScript("good", good.RunAsync),
             options => options.EnvironmentTimeout = TimeSpan.FromSeconds(1));
 
-        await using FakeAsteriskClient silent = await server.ConnectAsync();
-        await using FakeAsteriskClient partial = await server.ConnectAsync();
+        await using RawAgiConnection silent = await server.ConnectRawAsync();
+        await using RawAgiConnection partial = await server.ConnectRawAsync();
         await partial.SendAsync("agi_network: yes\nagi_network_script: good\n");
 
         // A whole call runs while the two idle connections are held open.
-        await using (FakeAsteriskClient goodCall = await server.ConnectAsync())
-        {
-            await goodCall.SendAsync(FakeAsteriskEnvironment.Block("good", "1700000002.7"));
-            await goodCall.ExpectAndReplyAsync("NOOP meanwhile\n", "200 result=0\n");
-            await goodCall.ExpectClosedAsync();
-            await good.WaitAsync();
-        }
+        FakeAsterisk asterisk = AsteriskCalls.Strict("good", "1700000002.7");
+        asterisk.Expect("NOOP meanwhile").Reply("200 result=0");
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("NOOP meanwhile");
+        await good.WaitAsync();
 
         await silent.ExpectClosedAsync();
         await partial.ExpectClosedAsync();
@@ -190,10 +193,9 @@ public class ConnectionHandlingTests
             socket.LingerState = new LingerOption(true, 0);
         }
 
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-        await asterisk.SendEnvironmentAsync("good", "1700000002.8");
-        await asterisk.ExpectAndReplyAsync("NOOP after-resets\n", "200 result=0\n");
-        await asterisk.ExpectClosedAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("good", "1700000002.8");
+        asterisk.Expect("NOOP after-resets").Reply("200 result=0");
+        (await asterisk.CallAsync(server.Endpoint)).AssertLines("NOOP after-resets");
         await good.WaitAsync();
     }
 
@@ -230,11 +232,11 @@ public class ConnectionHandlingTests
         {
             string path = paths[i % paths.Length];
             string id = string.Create(CultureInfo.InvariantCulture, $"1700000100.{i}");
-            await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-            await asterisk.SendEnvironmentAsync($"{path}?call={i}", id, $"arg-{i}");
-            await asterisk.ExpectAndReplyAsync("GET VARIABLE CALL_TOKEN\n", $"200 result=1 (token-{id})\n");
-            await asterisk.ExpectAndReplyAsync($"SET VARIABLE ECHO_{path[5..].ToUpperInvariant()} {id}/arg-{i}\n", "200 result=1\n");
-            await asterisk.ExpectClosedAsync();
+            string set = $"SET VARIABLE ECHO_{path[5..].ToUpperInvariant()} {id}/arg-{i}";
+            FakeAsterisk asterisk = AsteriskCalls.Strict($"{path}?call={i}", id, $"arg-{i}");
+            asterisk.Expect("GET VARIABLE CALL_TOKEN").Reply($"200 result=1 (token-{id})");
+            asterisk.Expect(set).Reply("200 result=1");
+            (await asterisk.CallAsync(server.Endpoint)).AssertLines("GET VARIABLE CALL_TOKEN", set);
         })).WaitOrFail($"{Calls} concurrent calls", TestTimeouts.ManyCalls);
 
         Assert.Equal(Calls, seen.Count);

@@ -1,4 +1,5 @@
 using FastAgi.Server;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -20,14 +21,15 @@ public class HangupTokenTests
             Assert.True(s.IsHungUp);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("wait", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-
-        await asterisk.SendEnvironmentAsync("wait", "1700000000.1");
-        await waiting.Task.WaitOrFail("the script to start waiting");
-        await asterisk.SendAsync("HANGUP\n");
+        FakeAsterisk asterisk = AsteriskCalls.Strict("wait", "1700000000.1");
+        asterisk.Caller.HangsUp();
+        asterisk.HoldHangupUntil(waiting.Task);
 
         // The script ends on the hangup without a command: the server just closes (the dialplan sees AGISTATUS=HANGUP).
-        await asterisk.ExpectClosedAsync();
+        FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+        call.AssertLines();
+        Assert.True(call.CallerHungUp);
+        Assert.Equal(FakeCallEnding.ServerClosed, call.Ending);
         await script.WaitAsync();
     }
 
@@ -42,11 +44,12 @@ public class HangupTokenTests
             Assert.Equal("0", (await s.CommandAsync("NOOP", "dead")).Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("early", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        await using RawAgiConnection asterisk = await server.ConnectRawAsync();
 
-        byte[] environmentAndHangup = [.. FakeAsteriskEnvironment.Block("early", "1700000000.2"), .. "HANGUP\n"u8];
-        await asterisk.SendAsync(environmentAndHangup);
-        await asterisk.ExpectAndReplyAsync("NOOP dead\n", "200 result=0\n");
+        // One write, so that both reach the server together (the fake Asterisk writes each line on its own, as Asterisk does).
+        await asterisk.SendAsync(AsteriskCalls.Strict("early", "1700000000.2").Environment.ToText() + "HANGUP\n");
+        await asterisk.ExpectAsync("NOOP dead\n");
+        await asterisk.SendAsync("200 result=0\n");
         await asterisk.ExpectClosedAsync();
         await script.WaitAsync();
     }
@@ -65,9 +68,10 @@ public class HangupTokenTests
             Assert.Equal(AgiHangupReason.ConnectionClosed, closed.Reason);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("eof", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        await using RawAgiConnection asterisk = await server.ConnectRawAsync();
 
-        await asterisk.SendEnvironmentAsync("eof", "1700000000.3");
+        // Asterisk answers before it closes; a connection lost in the middle of a command is beyond the fake Asterisk.
+        await asterisk.SendAsync(AsteriskCalls.Strict("eof", "1700000000.3").Environment.ToText());
         await asterisk.ExpectAsync("WAIT FOR DIGIT -1\n");
         asterisk.ShutdownSend();
 
@@ -87,12 +91,14 @@ public class HangupTokenTests
             Assert.Equal("1", (await s.CommandAsync("SET VARIABLE", "X", "1")).Result);
         });
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("between", script.RunAsync));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        FakeAsterisk asterisk = AsteriskCalls.Strict("between", "1700000000.4");
+        asterisk.Expect("NOOP one").ReplyInPieces(TimeSpan.Zero, "200 result=0\nHANGUP\n");
+        asterisk.Expect("SET VARIABLE X 1").Reply("200 result=1");
 
-        await asterisk.SendEnvironmentAsync("between", "1700000000.4");
-        await asterisk.ExpectAndReplyAsync("NOOP one\n", "200 result=0\nHANGUP\n");
-        await asterisk.ExpectAndReplyAsync("SET VARIABLE X 1\n", "200 result=1\n");
-        await asterisk.ExpectClosedAsync();
+        FakeCallResult call = await asterisk.CallAsync(server.Endpoint);
+        call.AssertLines("NOOP one", "SET VARIABLE X 1");
+        Assert.Equal("200 result=0\n", call.Commands[0].Reply);
+        Assert.True(call.Commands[0].HungUp);
         await script.WaitAsync();
     }
 }

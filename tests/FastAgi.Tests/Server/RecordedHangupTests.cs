@@ -1,14 +1,16 @@
 using FastAgi.Protocol;
 using FastAgi.Server;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Xunit;
 
 namespace FastAgi.Tests.Server;
 
 /// <summary>
-/// The hangup recordings (04*, 05a) replayed with hand-written scripts that check each typed reply and when the hangup
-/// token fires. The fake holds the first <c>HANGUP</c> line until the script has checked the reply before it, so "the reply
-/// comes first, then HANGUP" is checked without depending on timing.
+/// The hangup recordings (04*, 05a) replayed byte for byte over loopback TCP by FastAgi.Testing's fake Asterisk, with
+/// hand-written scripts that check each typed reply and when the hangup token fires. The fake holds the first <c>HANGUP</c>
+/// line until the script has checked the reply before it (<c>HoldHangupUntil</c>), so "the reply comes first, then HANGUP"
+/// is checked without depending on timing.
 /// </summary>
 public class RecordedHangupTests
 {
@@ -200,8 +202,8 @@ public class RecordedHangupTests
         await ReplayAsync("05a-server-closes-after-env", connection == 0 ? "closeafterenv" : "halfcloseafterenv", script, hangupGate: null, index: connection);
     }
 
-    private static Task ReplayAsync(string scenario, string path, TestScript script, Task? hangupGate, int index = 0)
-        => FakeAsteriskReplay.Load(scenario, index).RunWithScriptAsync(path, script, hangupGate);
+    private static Task<FakeCallResult> ReplayAsync(string scenario, string path, TestScript script, Task? hangupGate, int index = 0)
+        => RecordedScript.ReplayWithScriptAsync(scenario, path, script, hangupGate, index);
 
     private static AgiReply Ok(AgiReply reply)
     {

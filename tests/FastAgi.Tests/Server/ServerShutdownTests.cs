@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Xunit;
 
@@ -24,8 +25,9 @@ public class ServerShutdownTests
         await using TestServer server = await TestServer.StartAsync(
             agi => agi.MapScript("long", script.RunAsync),
             options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-        await asterisk.SendEnvironmentAsync("long", "1700000003.1");
+        FakeAsterisk asterisk = AsteriskCalls.Strict("long", "1700000003.1");
+        asterisk.Expect("NOOP during-shutdown").Reply("200 result=0");
+        Task<FakeCallResult> call = asterisk.CallAsync(server.Endpoint);
         await running.Task.WaitOrFail("the call to start");
 
         Task stopping = server.StopAsync();
@@ -36,8 +38,7 @@ public class ServerShutdownTests
         Assert.Equal(1, server.Server.ActiveConnections);
 
         finish.SetResult();
-        await asterisk.ExpectAndReplyAsync("NOOP during-shutdown\n", "200 result=0\n");
-        await asterisk.ExpectClosedAsync();
+        (await call.WaitOrFail("the call")).AssertLines("NOOP during-shutdown");
         await script.WaitAsync();
         await stopping.WaitOrFail("the server to stop once its last call ended");
         Assert.True(await scriptEndedBeforeStop.WaitOrFail("the stop continuation"), "The server stopped before its running call ended.");
@@ -58,16 +59,18 @@ public class ServerShutdownTests
         await using TestServer server = await TestServer.StartAsync(
             agi => agi.MapScript("stuck", script.RunAsync),
             options => options.ShutdownTimeout = shutdownTimeout);
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
-        await asterisk.SendEnvironmentAsync("stuck", "1700000003.2");
+        FakeAsterisk asterisk = AsteriskCalls.Strict("stuck", "1700000003.2");
+        Task<FakeCallResult> call = asterisk.CallAsync(server.Endpoint);
         await running.Task.WaitOrFail("the call to start");
 
         var clock = Stopwatch.StartNew();
         await server.StopAsync();
         clock.Stop();
 
-        // The server aborts the socket: the fake sees the close (or a reset), the script sees its hangup token fire.
-        await asterisk.ExpectClosedAsync(allowReset: true);
+        // The server aborts the socket: the fake sees the close (or a reset) without a command, the script sees its hangup token fire.
+        FakeCallResult ended = await call.WaitOrFail("the call to end");
+        ended.AssertLines();
+        Assert.Equal(FakeCallEnding.ServerClosed, ended.Ending);
         await script.WaitAsync();
         Assert.True(clock.Elapsed >= shutdownTimeout * 0.9, $"The server closed the call after {clock.Elapsed}, before its shutdown timeout of {shutdownTimeout}.");
         Assert.Equal(0, server.Server.ActiveConnections);
@@ -77,7 +80,7 @@ public class ServerShutdownTests
     public async Task Stop_closes_a_connection_still_sending_its_environment()
     {
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("any", (s, ct) => Task.CompletedTask));
-        await using FakeAsteriskClient asterisk = await server.ConnectAsync();
+        await using RawAgiConnection asterisk = await server.ConnectRawAsync();
         await asterisk.SendAsync("agi_network: yes\n");
 
         await server.StopAsync();

@@ -70,8 +70,8 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects a fake Asterisk to the server.</summary>
-    public Task<FakeAsteriskClient> ConnectAsync() => FakeAsteriskClient.ConnectAsync(Endpoint);
+    /// <summary>Opens a raw TCP connection to the server, for what no Asterisk sends.</summary>
+    public Task<RawAgiConnection> ConnectRawAsync() => RawAgiConnection.ConnectAsync(Endpoint);
 
     /// <summary>Declares that error records matching <paramref name="predicate"/> are part of the test.</summary>
     public void AllowErrors(Func<FakeLogRecord, bool> predicate) => _allowedErrors.Add(predicate);

@@ -1,0 +1,17 @@
+using FastAgi.Testing.Replay;
+
+namespace FastAgi.Tests.Support;
+
+/// <summary>The sessions recorded from real Asterisk 22.10.1 (TestData/asterisk/*.json, copied from the shared recordings), read by FastAgi.Testing.</summary>
+public static class Recordings
+{
+    /// <summary>Where the recordings are.</summary>
+    public static string Directory => Path.Combine(AppContext.BaseDirectory, "TestData", "asterisk");
+
+    /// <summary>Every scenario name, such as <c>01a-env-basic</c>.</summary>
+    public static IEnumerable<string> All() =>
+        System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+
+    /// <summary>The recording of <paramref name="scenario"/>.</summary>
+    public static AgiRecording Load(string scenario) => AgiRecording.Load(Path.Combine(Directory, scenario + ".json"));
+}
