@@ -101,6 +101,21 @@ public sealed class PlaybackCommandTests
     }
 
     [Fact]
+    public async Task Failure_once_the_hangup_is_known_throws_without_a_probe()
+    {
+        // The other order of 04b: the HANGUP line has been read before the script looks at the -1, so no CHANNEL STATUS is
+        // needed (the strict harness fails on any command after the last step).
+        await using var harness = new CommandHarness();
+        harness.Send("HANGUP");
+        harness.Expect("STREAM FILE tt-monkeys \"\"", "200 result=-1 endpos=12160");
+
+        AgiHangupException hangup = await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.StreamFileAsync("tt-monkeys")));
+
+        Assert.Equal(AgiHangupReason.DeadChannel, hangup.Reason);
+        Assert.Equal(["STREAM FILE tt-monkeys \"\"\n"], harness.Written);
+    }
+
+    [Fact]
     public async Task Stream_file_on_a_dead_channel_throws()
     {
         RecordedReplies.AssertRecorded("04a", DeadChannel);
