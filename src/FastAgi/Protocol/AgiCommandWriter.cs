@@ -52,8 +52,13 @@ public static class AgiCommandWriter
     public static int Write(IBufferWriter<byte> output, string command, params ReadOnlySpan<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(output);
-        int length = Measure(command, arguments) + 1;
-        Span<byte> buffer = output.GetSpan(length);
+        return WriteMeasured(output, command, arguments, Measure(command, arguments));
+    }
+
+    /// <summary>Writes a command whose <paramref name="length"/> <see cref="Measure"/> has already returned, so the checks do not run twice.</summary>
+    internal static int WriteMeasured(IBufferWriter<byte> output, string command, ReadOnlySpan<string> arguments, int length)
+    {
+        Span<byte> buffer = output.GetSpan(length + 1);
         int written = Encoding.ASCII.GetBytes(command, buffer);
         foreach (string argument in arguments)
         {

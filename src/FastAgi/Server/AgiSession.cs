@@ -74,7 +74,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         string[] words = arguments as string[] ?? [.. arguments];
 
         // Refuse a malformed command before waiting for a turn, so the caller sees the mistake even on a busy session.
-        AgiCommandWriter.Measure(command, words);
+        int length = AgiCommandWriter.Measure(command, words);
         await _commandLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         short version;
         lock (_sync)
@@ -92,7 +92,7 @@ public sealed partial class AgiSession : IAsyncDisposable
 
         try
         {
-            AgiCommandWriter.Write(_output, command, words);
+            AgiCommandWriter.WriteMeasured(_output, command, words, length);
             FlushResult flush = await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             if (flush.IsCompleted)
             {

@@ -73,23 +73,7 @@ public sealed partial class AgiReplyParserTests
     public static TheoryData<string> FixtureNames => [.. Fixtures.Keys];
 
     /// <summary>Every connection of every recording.</summary>
-    public static TheoryData<string, int> AllConnections
-    {
-        get
-        {
-            var data = new TheoryData<string, int>();
-            foreach (string scenario in Recordings.All())
-            {
-                int count = Recordings.Load(scenario).Connections.Count;
-                for (int i = 0; i < count; i++)
-                {
-                    data.Add(scenario, i);
-                }
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string, int> AllConnections => Recordings.AllConnections;
 
     public static TheoryData<SequenceShape> Shapes => ReadOnlySequenceFactory.ShapeData;
 

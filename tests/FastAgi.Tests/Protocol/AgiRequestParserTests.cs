@@ -15,23 +15,7 @@ public sealed class AgiRequestParserTests
     ];
 
     /// <summary>Every connection of every recording: each one starts with an environment block.</summary>
-    public static TheoryData<string, int> AllConnections
-    {
-        get
-        {
-            var data = new TheoryData<string, int>();
-            foreach (string scenario in Recordings.All())
-            {
-                int count = Recordings.Load(scenario).Connections.Count;
-                for (int i = 0; i < count; i++)
-                {
-                    data.Add(scenario, i);
-                }
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string, int> AllConnections => Recordings.AllConnections;
 
     /// <summary>The connections with role <c>main</c> of the environment scenarios 01a–01f.</summary>
     public static TheoryData<string, int> EnvironmentScenarioConnections

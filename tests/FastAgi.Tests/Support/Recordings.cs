@@ -1,4 +1,5 @@
 using FastAgi.Testing.Replay;
+using Xunit;
 
 namespace FastAgi.Tests.Support;
 
@@ -11,6 +12,25 @@ public static class Recordings
     /// <summary>Every scenario name, such as <c>01a-env-basic</c>.</summary>
     public static IEnumerable<string> All() =>
         System.IO.Directory.GetFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+
+    /// <summary>Every connection of every recording, as (scenario, connection index) theory rows.</summary>
+    public static TheoryData<string, int> AllConnections
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (string scenario in All())
+            {
+                int count = Load(scenario).Connections.Count;
+                for (int i = 0; i < count; i++)
+                {
+                    data.Add(scenario, i);
+                }
+            }
+
+            return data;
+        }
+    }
 
     /// <summary>The recording of <paramref name="scenario"/>.</summary>
     public static AgiRecording Load(string scenario) => AgiRecording.Load(Path.Combine(Directory, scenario + ".json"));
