@@ -20,6 +20,9 @@ public static class AgiEventIds
     /// <summary>Scripts were still running after their connections were closed at shutdown; the server stopped without them.</summary>
     public const int ShutdownIncomplete = 1004;
 
+    /// <summary>An unexpected error on an event loop thread of the epoll transport; the loop goes on serving its other calls.</summary>
+    public const int EventLoopFault = 1005;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>

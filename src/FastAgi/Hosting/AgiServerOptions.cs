@@ -24,6 +24,19 @@ public sealed class AgiServerOptions
     /// <summary>The listen backlog: connections the operating system queues before the server accepts them. Raise it for bursts of thousands of calls.</summary>
     public int Backlog { get; set; } = 512;
 
+    /// <summary>How connections are served at the socket level: <see cref="AgiTransport.Auto"/> (the default) picks <see cref="AgiTransport.Epoll"/> on Linux and <see cref="AgiTransport.Sockets"/> elsewhere.</summary>
+    public AgiTransport Transport { get; set; } = AgiTransport.Auto;
+
+    /// <summary>Event loop threads of the epoll transport, sharing the connections between them; 0 (the default) means one per processor.</summary>
+    public int EventLoops { get; set; }
+
+    /// <summary>
+    /// Whether the epoll transport runs scripts on its event loop threads (no thread hop per command: the fastest) rather
+    /// than on the thread pool. Turn it on only when every script is fully asynchronous: a script that blocks a thread
+    /// (synchronous I/O, <c>.Result</c>, <c>Thread.Sleep</c>) then stalls every call on its loop.
+    /// </summary>
+    public bool RunScriptsOnEventLoops { get; set; }
+
     /// <summary>Bounds on what the protocol parsers accept from a peer.</summary>
     public AgiProtocolLimits Limits { get; set; } = AgiProtocolLimits.Default;
 }

@@ -33,6 +33,20 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
             failures.Add($"FastAgi:Backlog must be positive, not {options.Backlog}.");
         }
 
+        if (!Enum.IsDefined(options.Transport))
+        {
+            failures.Add($"FastAgi:Transport must be Auto, Sockets or Epoll, not {options.Transport}.");
+        }
+        else if (options.Transport == AgiTransport.Epoll && !OperatingSystem.IsLinux())
+        {
+            failures.Add("FastAgi:Transport Epoll needs Linux; use Auto or Sockets here.");
+        }
+
+        if (options.EventLoops < 0)
+        {
+            failures.Add($"FastAgi:EventLoops must be 0 (one per processor) or more, not {options.EventLoops}.");
+        }
+
         if (options.Limits is null)
         {
             failures.Add("FastAgi:Limits must be set.");

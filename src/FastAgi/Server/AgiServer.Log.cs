@@ -1,5 +1,6 @@
 using System.Net;
 using FastAgi.Diagnostics;
+using FastAgi.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FastAgi.Server;
@@ -8,8 +9,8 @@ public sealed partial class AgiServer
 {
     private static partial class Log
     {
-        [LoggerMessage(AgiEventIds.ServerListening, LogLevel.Information, "FastAGI server listening on {Endpoint}")]
-        public static partial void Listening(ILogger logger, IPEndPoint endpoint);
+        [LoggerMessage(AgiEventIds.ServerListening, LogLevel.Information, "FastAGI server listening on {Endpoint} ({Transport} transport)")]
+        public static partial void Listening(ILogger logger, IPEndPoint endpoint, AgiTransport transport);
 
         [LoggerMessage(AgiEventIds.ServerStopping, LogLevel.Information, "FastAGI server stopping; waiting for {Calls} call(s) in progress")]
         public static partial void Stopping(ILogger logger, int calls);
@@ -22,6 +23,12 @@ public sealed partial class AgiServer
 
         [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed: errno {Errno}")]
+        public static partial void AcceptFailedErrno(ILogger logger, int errno);
+
+        [LoggerMessage(AgiEventIds.EventLoopFault, LogLevel.Error, "Unexpected error on an event loop thread")]
+        public static partial void EventLoopFault(ILogger logger, Exception exception);
 
         [LoggerMessage(AgiEventIds.ConnectionCrashed, LogLevel.Error, "Connection {ConnectionId} crashed")]
         public static partial void ConnectionCrashed(ILogger logger, long connectionId, Exception exception);

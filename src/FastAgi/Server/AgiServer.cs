@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FastAgi.Hosting;
+using FastAgi.Server.Epoll;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly ILogger<AgiServer> _logger;
     private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<long, (SocketTransport Transport, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, (IAgiConnection Transport, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Socket> _listeners = [];
+    private readonly List<EpollListener> _epollListeners = [];
+    private EpollTransport? _epoll;
     private readonly List<Task> _acceptLoops = [];
     private readonly List<IPEndPoint> _endpoints = [];
     private long _nextConnectionId;
@@ -65,10 +68,22 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             }
 
             var bound = (IPEndPoint)listener.LocalEndPoint!;
-            _listeners.Add(listener);
             _endpoints.Add(bound);
-            Log.Listening(_logger, bound);
-            _acceptLoops.Add(AcceptLoopAsync(listener));
+            if (UsesEpoll(_options))
+            {
+                _epoll ??= new EpollTransport(
+                    _options.EventLoops > 0 ? _options.EventLoops : Environment.ProcessorCount,
+                    runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
+                    ex => Log.EventLoopFault(_logger, ex));
+                _epollListeners.Add(_epoll.Listen(listener, OnAccepted, errno => Log.AcceptFailedErrno(_logger, errno)));
+            }
+            else
+            {
+                _listeners.Add(listener);
+                _acceptLoops.Add(AcceptLoopAsync(listener));
+            }
+
+            Log.Listening(_logger, bound, UsesEpoll(_options) ? AgiTransport.Epoll : AgiTransport.Sockets);
         }
 
         return Task.CompletedTask;
@@ -89,6 +104,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             listener.Dispose();
         }
 
+        foreach (EpollListener listener in _epollListeners)
+        {
+            listener.Dispose();
+        }
+
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
 
         Task drained = Task.WhenAll(_connections.Values.Select(c => c.Task));
@@ -99,7 +119,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             Log.AbortingCalls(_logger, _connections.Count);
-            foreach ((SocketTransport transport, _) in _connections.Values)
+            foreach ((IAgiConnection transport, _) in _connections.Values)
             {
                 transport.Abort();
             }
@@ -118,7 +138,31 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        _epoll?.Dispose();
         _stopping.Dispose();
+    }
+
+    private static bool UsesEpoll(AgiServerOptions options)
+        => options.Transport == AgiTransport.Epoll || (options.Transport == AgiTransport.Auto && EpollTransport.IsSupported);
+
+    private void OnAccepted(EpollConnection connection)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            connection.Abort();
+            return;
+        }
+
+        if (_epoll!.RunContinuationsAsynchronously)
+        {
+            // Off the event loop: the call's first steps (environment, routing, the script up to its first command) run
+            // on the thread pool like the rest of it.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.Serve(state.Connection), (Server: this, Connection: connection), preferLocal: false);
+        }
+        else
+        {
+            Serve(connection);
+        }
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -143,15 +187,19 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
             // Asterisk writes one command reply per write; without TCP_NODELAY our replies would wait on its delayed ACKs.
             socket.NoDelay = true;
-            long id = Interlocked.Increment(ref _nextConnectionId);
-            var transport = new SocketTransport(socket);
-            var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections[id] = (transport, completion.Task);
-            _ = ServeAsync(id, transport, completion);
+            Serve(new SocketTransport(socket));
         }
     }
 
-    private async Task ServeAsync(long id, SocketTransport transport, TaskCompletionSource completion)
+    private void Serve(IAgiConnection transport)
+    {
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections[id] = (transport, completion.Task);
+        _ = ServeAsync(id, transport, completion);
+    }
+
+    private async Task ServeAsync(long id, IAgiConnection transport, TaskCompletionSource completion)
     {
         try
         {

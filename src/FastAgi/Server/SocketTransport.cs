@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace FastAgi.Server;
 
 /// <summary>A connected TCP socket seen as a pair of pipes.</summary>
-internal sealed class SocketTransport : IDuplexPipe, IAsyncDisposable
+internal sealed class SocketTransport : IAgiConnection
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;

@@ -53,13 +53,31 @@ public class RecordedCallReplayTests
         { "06-concurrent-20-calls", 0 },
     };
 
+    /// <summary>Every scenario on every transport.</summary>
+    public static TheoryData<string, int, TestTransport> ScenariosOnEachTransport
+    {
+        get
+        {
+            var data = new TheoryData<string, int, TestTransport>();
+            foreach (object[] scenario in Scenarios)
+            {
+                foreach (TestTransport transport in TestTransports.Each)
+                {
+                    data.Add((string)scenario[0], (int)scenario[1], transport);
+                }
+            }
+
+            return data;
+        }
+    }
+
     [Fact]
     public void Thirty_recordings_are_replayed()
         => Assert.Equal(30, Scenarios.Count);
 
     [Theory]
-    [MemberData(nameof(Scenarios))]
-    public async Task Server_writes_the_recorded_commands_and_reads_the_recorded_replies(string scenario, int nonCanonicalLines)
+    [MemberData(nameof(ScenariosOnEachTransport))]
+    public async Task Server_writes_the_recorded_commands_and_reads_the_recorded_replies(string scenario, int nonCanonicalLines, TestTransport transport)
     {
         IReadOnlyList<RecordedScript> scripts = RecordedScript.LoadAll(scenario);
         Assert.Equal(nonCanonicalLines, scripts.Sum(r => r.NonCanonical.Count));
@@ -69,7 +87,7 @@ public class RecordedCallReplayTests
 
         // The recordings use several script paths (and 01d none at all): every call lands on the fallback.
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapFallback((session, cancellationToken) =>
-            calls[session.Request.UniqueId!].Script.RunAsync(session, cancellationToken)));
+            calls[session.Request.UniqueId!].Script.RunAsync(session, cancellationToken)), transport: transport);
 
         await Task.WhenAll(calls.Values.Select(async call =>
         {

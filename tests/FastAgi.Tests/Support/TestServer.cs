@@ -42,7 +42,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="map">Maps the test's scripts.</param>
     /// <param name="configure">Changes further options (the shutdown timeout is 5 s unless set here).</param>
     /// <param name="services">Registers further services.</param>
-    public static async Task<TestServer> StartAsync(Action<FastAgiBuilder> map, Action<AgiServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <param name="transport">How the server serves connections; by default what <c>FASTAGI_TEST_TRANSPORT</c> names, else the server's default.</param>
+    public static async Task<TestServer> StartAsync(
+        Action<FastAgiBuilder> map,
+        Action<AgiServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        TestTransport transport = TestTransport.Default)
     {
         ArgumentNullException.ThrowIfNull(map);
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -52,6 +57,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             options.Listen = "127.0.0.1:0";
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
+            transport.Apply(options);
             configure?.Invoke(options);
         });
         map(fastAgi);

@@ -1,0 +1,55 @@
+using System.Net.Sockets;
+
+namespace FastAgi.Server.Epoll;
+
+/// <summary>The Linux transport: a few event loops on <c>epoll</c> serving every connection with direct <c>recv</c> and <c>send</c> calls.</summary>
+internal sealed class EpollTransport : IDisposable
+{
+    private readonly EpollEventLoop[] _loops;
+    private int _next;
+
+    /// <summary>Starts <paramref name="loopCount"/> event loop threads.</summary>
+    /// <param name="loopCount">How many loops (threads) share the connections.</param>
+    /// <param name="runContinuationsAsynchronously">Whether code awaiting socket I/O continues on the thread pool (true) or on the loop's thread.</param>
+    /// <param name="onError">Told of an exception that escaped a handler on a loop thread.</param>
+    public EpollTransport(int loopCount, bool runContinuationsAsynchronously, Action<Exception> onError)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(loopCount, 1);
+        RunContinuationsAsynchronously = runContinuationsAsynchronously;
+        _loops = new EpollEventLoop[loopCount];
+        try
+        {
+            for (int i = 0; i < loopCount; i++)
+            {
+                _loops[i] = new EpollEventLoop($"FastAgi epoll {i}", onError);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether this system has epoll.</summary>
+    public static bool IsSupported => OperatingSystem.IsLinux();
+
+    /// <summary>Whether code awaiting socket I/O continues on the thread pool rather than on a loop's thread.</summary>
+    public bool RunContinuationsAsynchronously { get; }
+
+    /// <summary>Accepts connections on the listening <paramref name="socket"/> (which the returned listener owns) and hands each, started, to <paramref name="onAccepted"/>.</summary>
+    public EpollListener Listen(Socket socket, Action<EpollConnection> onAccepted, Action<int> onAcceptFailed)
+        => new(socket, this, NextLoop(), onAccepted, onAcceptFailed);
+
+    /// <summary>The loop for the next connection, in turn.</summary>
+    public EpollEventLoop NextLoop() => _loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)_loops.Length)];
+
+    /// <summary>Stops every loop thread.</summary>
+    public void Dispose()
+    {
+        foreach (EpollEventLoop? loop in _loops)
+        {
+            loop?.Dispose();
+        }
+    }
+}
