@@ -27,7 +27,11 @@ public sealed class AgiServerOptions
     /// <summary>How connections are served at the socket level: <see cref="AgiTransport.Auto"/> (the default) picks <see cref="AgiTransport.Epoll"/> on Linux and <see cref="AgiTransport.Sockets"/> elsewhere.</summary>
     public AgiTransport Transport { get; set; } = AgiTransport.Auto;
 
-    /// <summary>Event loop threads of the epoll transport, sharing the connections between them; 0 (the default) means one per processor.</summary>
+    /// <summary>
+    /// Event loop threads of the epoll transport, sharing the connections between them. 0 (the default) means half the
+    /// processors, at least one: a busy loop keeps a core to itself, and the rest is left to the thread pool, the GC and
+    /// whatever else runs on the machine.
+    /// </summary>
     public int EventLoops { get; set; }
 
     /// <summary>

@@ -72,7 +72,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             if (UsesEpoll(_options))
             {
                 _epoll ??= new EpollTransport(
-                    _options.EventLoops > 0 ? _options.EventLoops : Environment.ProcessorCount,
+                    _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
                     runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
                     ex => Log.EventLoopFault(_logger, ex));
                 _epollListeners.Add(_epoll.Listen(listener, OnAccepted, errno => Log.AcceptFailedErrno(_logger, errno)));
