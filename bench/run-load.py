@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Load benchmark: fastagi serve against the raw C FastAGI server, alternating runs, one table.
 
-Usage: bench/run-load.py [--bench-dir DIR] [--rounds N] [--seconds S] [--hold N] [--quick]
+Usage: bench/run-load.py [--bench-dir DIR] [--rounds N] [--seconds S] [--hold N] [--quick] [--rows TEXT,...] [--ours-env NAME=VALUE ...]
   --bench-dir  folder holding agiload.c and rawagi.c (default: $FASTAGI_BENCH_DIR or ../shared/bench beside the checkout)
+  --rows       run only the rows whose label contains one of these texts (e.g. "32 calls"); --hold 0 skips the hold
+  --ours-env   an environment variable for `fastagi serve`, e.g. FastAgi__Transport=Sockets (repeatable)
 
 It builds agiload and rawagi into a temporary folder, builds `fastagi serve` in Release, starts both servers on
 loopback, then for every row runs agiload against raw, ours, raw, ours, ... (N rounds each) so that the ratio of
@@ -53,6 +55,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--hold", type=int, default=10000)
     ap.add_argument("--quick", action="store_true", help="1 round of 2 s each and a 1000-call hold: a smoke run")
+    ap.add_argument("--rows", default="", help="comma-separated texts; only rows whose label contains one run")
+    ap.add_argument("--ours-env", action="append", default=[], metavar="NAME=VALUE", help="environment variable for fastagi serve")
     a = ap.parse_args()
     if a.quick:
         a.rounds, a.seconds, a.hold = 1, 2, 1000
@@ -68,10 +72,16 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     dll = os.path.join(ROOT, "src", "FastAgi.Cli", "bin", "Release", "net10.0", "FastAgi.Cli.dll")
+    ours_env = dict(os.environ)
+    for item in a.ours_env:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--ours-env {item}: use NAME=VALUE")
+        ours_env[name] = value
     servers = {
         "raw": subprocess.Popen([os.path.join(tools, "rawagi"), "-p", str(RAW_PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         "ours": subprocess.Popen(["dotnet", dll, "serve", "--listen", f"127.0.0.1:{OURS_PORT}"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ours_env),
     }
     ports = {"raw": RAW_PORT, "ours": OURS_PORT}
     try:
@@ -90,6 +100,9 @@ def main():
             ("chatty, 1 call, two cores", ["-w", "chatty", "-s", "bench/chatty", "-c", "1", "-d", secs], ("0", "1")),
             ("chatty, 32 calls", ["-w", "chatty", "-s", "bench/chatty", "-c", "32", "-d", secs], None),
         ]
+        wanted = [w.strip() for w in a.rows.split(",") if w.strip()]
+        if wanted:
+            rows = [row for row in rows if any(w in row[0] for w in wanted)]
         table = []
         for label, args, placement in rows:
             results = {"raw": [], "ours": []}
@@ -108,7 +121,7 @@ def main():
             pin(proc.pid, "0-%d" % (os.cpu_count() - 1))
 
         holds = {}
-        for name in ("raw", "ours"):
+        for name in ("raw", "ours") if a.hold > 0 else ():
             r, _ = agiload(tools, ports[name], ["-w", "seed", "-s", "bench/seed", "--hold", str(a.hold), "--hold-secs", "3",
                                                 "--connect-rate", "5000", "--pid", str(servers[name].pid)])
             holds[name] = r
@@ -125,6 +138,8 @@ def main():
     def med(rs, key):
         return statistics.median(float(r[key]) for r in rs)
 
+    if a.ours_env:
+        print("\nfastagi serve with " + " ".join(a.ours_env))
     print(f"\n{a.rounds} alternating round(s) of {a.seconds:g} s per row; medians. cps = command round trips/s.\n")
     print("| workload | raw calls/s | ours calls/s | raw cps | ours cps | ours/raw | raw p50/p99 µs | ours p50/p99 µs | p99 ours/raw | errors raw/ours |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -136,7 +151,7 @@ def main():
         print(f"| {label} | {med(raw, 'sps'):,.0f} | {med(ours, 'sps'):,.0f} | {med(raw, 'cps'):,.0f} | {med(ours, 'cps'):,.0f} | "
               f"{ratio:.2f}x | {med(raw, 'p50_us'):.0f} / {med(raw, 'p99_us'):.0f} | {med(ours, 'p50_us'):.0f} / {med(ours, 'p99_us'):.0f} | "
               f"{p99:.2f}x | {errors[0]} / {errors[1]} |")
-    for name in ("raw", "ours"):
+    for name in holds:
         h = holds[name]
         held = int(h["held"])
         per = (int(h["pss_held"]) - int(h["pss_before"])) / held if held else float("nan")

@@ -15,6 +15,7 @@ internal sealed class EpollTransport : IDisposable
     public EpollTransport(int loopCount, bool runContinuationsAsynchronously, Action<Exception> onError)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(loopCount, 1);
+        Libc.UseSystemLibrary();
         RunContinuationsAsynchronously = runContinuationsAsynchronously;
         _loops = new EpollEventLoop[loopCount];
         try

@@ -43,6 +43,22 @@ internal static unsafe partial class Libc
 
     public static readonly int EpollDataOffset = EpollEventSize == 12 ? 4 : 8;
 
+    private static int s_resolving;
+
+    /// <summary>
+    /// Points <c>libc</c> at glibc's <c>libc.so.6</c> when there is one: a bare <c>libc.so</c> is often a linker script that
+    /// cannot be loaded. Elsewhere (musl) the default probing applies.
+    /// </summary>
+    public static void UseSystemLibrary()
+    {
+        if (Interlocked.Exchange(ref s_resolving, 1) == 0)
+        {
+            NativeLibrary.SetDllImportResolver(
+                typeof(Libc).Assembly,
+                static (name, _, _) => name == Library && NativeLibrary.TryLoad("libc.so.6", out nint handle) ? handle : 0);
+        }
+    }
+
     [LibraryImport(Library, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate(int flags);
 
