@@ -39,6 +39,11 @@ internal sealed unsafe class EpollEventLoop : IDisposable
         if (_wake < 0 || Libc.EpollControl(_epoll, Libc.EPOLL_CTL_ADD, _wake, Libc.EPOLLIN) < 0)
         {
             Exception error = Errors.LastError("eventfd");
+            if (_wake >= 0)
+            {
+                Libc.Close(_wake);
+            }
+
             Libc.Close(_epoll);
             throw error;
         }
@@ -127,6 +132,8 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                         continue;
                     }
 
+                    // Not expected of a valid epoll descriptor; say so rather than leave this loop's calls hanging unseen.
+                    _onError(Errors.LastError("epoll_wait"));
                     return;
                 }
 

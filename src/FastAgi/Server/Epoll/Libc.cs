@@ -43,7 +43,7 @@ internal static unsafe partial class Libc
 
     public static readonly int EpollDataOffset = EpollEventSize == 12 ? 4 : 8;
 
-    private static int s_resolving;
+    private static int _resolving;
 
     /// <summary>
     /// Points <c>libc</c> at glibc's <c>libc.so.6</c> when there is one: a bare <c>libc.so</c> is often a linker script that
@@ -51,7 +51,7 @@ internal static unsafe partial class Libc
     /// </summary>
     public static void UseSystemLibrary()
     {
-        if (Interlocked.Exchange(ref s_resolving, 1) == 0)
+        if (Interlocked.Exchange(ref _resolving, 1) == 0)
         {
             NativeLibrary.SetDllImportResolver(
                 typeof(Libc).Assembly,
