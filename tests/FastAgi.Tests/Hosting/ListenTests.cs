@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using FastAgi.Hosting;
 using FastAgi.Server;
+using FastAgi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,36 @@ public sealed class ListenTests
         Assert.True(result.Failed);
         Assert.Contains("EnvironmentTimeout", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Backlog", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_transport_and_negative_event_loops_fail_validation()
+    {
+        ValidateOptionsResult result = new AgiServerOptionsValidator().Validate(null, new AgiServerOptions { Transport = (AgiTransport)7, EventLoops = -1 });
+        Assert.True(result.Failed);
+        Assert.Contains("Transport", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EventLoops", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Epoll_transport_is_valid_only_on_linux()
+    {
+        ValidateOptionsResult result = new AgiServerOptionsValidator().Validate(null, new AgiServerOptions { Transport = AgiTransport.Epoll });
+        Assert.Equal(!OperatingSystem.IsLinux(), result.Failed);
+    }
+
+    [Theory]
+    [InlineData("Sockets", "Sockets")]
+    [InlineData("Epoll", "Epoll")]
+    public async Task Transport_setting_picks_the_transport_the_server_logs(string setting, string logged)
+    {
+        if (setting == "Epoll" && !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        await using TestServer server = await TestServer.StartAsync(agi => agi.MapFallback((_, _) => Task.CompletedTask), o => o.Transport = Enum.Parse<AgiTransport>(setting));
+        Assert.Contains(server.LogsWithId(FastAgi.Diagnostics.AgiEventIds.ServerListening), r => r.Message.Contains($"({logged} transport)", StringComparison.Ordinal));
     }
 
     [Fact]
