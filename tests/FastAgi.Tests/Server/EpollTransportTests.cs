@@ -16,20 +16,15 @@ namespace FastAgi.Tests.Server;
 /// <summary>
 /// <see cref="EpollConnection"/> and <see cref="EpollListener"/> over real loopback sockets: the connection must behave as a
 /// <see cref="PipeReader"/> and <see cref="PipeWriter"/> pair the way <see cref="Pipe"/> does, whatever the peer does and
-/// whenever its bytes arrive. Linux only; elsewhere each test returns at once.
+/// whenever its bytes arrive. Linux only; skipped elsewhere.
 /// </summary>
 public class EpollTransportTests
 {
     private const int Large = 8 << 20;
 
-    [Fact]
+    [LinuxFact]
     public async Task Bytes_arrive_and_advance_to_follows_pipe_semantics()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
         PipeReader input = server.Input;
@@ -68,14 +63,9 @@ public class EpollTransportTests
         input.AdvanceTo(result.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Bytes_sent_in_several_writes_arrive_in_order_across_reads()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -93,14 +83,9 @@ public class EpollTransportTests
         Assert.Equal(string.Concat(Enumerable.Range(0, 20).Select(i => $"line {i}\n")), received.ToString());
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Bytes_sent_while_no_read_is_pending_are_all_delivered_later()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.SendBufferSize = 1 << 20);
         byte[] sent = Pattern(100 * 1024);
@@ -128,14 +113,9 @@ public class EpollTransportTests
         Assert.True((await idle).IsCanceled);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Reader_that_examines_without_consuming_makes_the_buffer_grow_until_the_newline()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.SendBufferSize = 1 << 20);
         byte[] sent = Pattern(10 * 1024);
@@ -168,16 +148,11 @@ public class EpollTransportTests
         server.Input.AdvanceTo(result.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Line_reader_that_leaves_partial_lines_gets_every_line_intact()
     {
         // Lines of every length, some longer than the initial buffer, sent at once: the reader consumes whole lines and
         // leaves the partial one, so the buffer is both compacted and grown while bytes are waiting in the kernel.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.SendBufferSize = 1 << 20);
         string[] lines = [.. Enumerable.Range(0, 2000).Select(i => new string((char)('a' + (i % 26)), i % 97 == 0 ? 3000 + i : i % 300) + $" {i}")];
@@ -201,14 +176,9 @@ public class EpollTransportTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Peer_that_sends_more_than_a_megabyte_without_a_newline_ends_the_stream()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.SendBufferSize = 4 << 20);
         byte[] sent = Pattern((1 << 20) + 4096);
@@ -226,14 +196,9 @@ public class EpollTransportTests
         await sending;
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Peer_shutdown_after_data_delivers_the_data_then_completed_and_output_still_works()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -257,7 +222,7 @@ public class EpollTransportTests
         Assert.Equal("ack\n", await ReceiveTextAsync(client, 4));
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData(1, false)]
     [InlineData(100, true)]
     [InlineData(2047, false)]
@@ -270,11 +235,6 @@ public class EpollTransportTests
     {
         // With edge-triggered epoll, the end of the stream that came with the last bytes raises no further edge: a short
         // read must not make the reader wait for one.
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         for (int round = 0; round < 10; round++)
         {
@@ -305,14 +265,9 @@ public class EpollTransportTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Cancel_pending_read_completes_a_pending_read_as_canceled_then_reads_go_on()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -336,14 +291,9 @@ public class EpollTransportTests
         server.Input.AdvanceTo(result.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Cancel_pending_read_before_a_read_cancels_the_next_read_only()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -380,14 +330,9 @@ public class EpollTransportTests
         server.Input.AdvanceTo(result.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Output_sends_exactly_the_bytes_written_and_several_writes_go_in_one_flush()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
         PipeWriter output = server.Output;
@@ -428,14 +373,9 @@ public class EpollTransportTests
         Assert.False((await empty).IsCompleted);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Large_flush_pends_until_the_peer_reads_and_then_delivers_everything_in_order()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start(smallSendBuffer: true);
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.ReceiveBufferSize = 64 * 1024);
         byte[] sent = Pattern(Large);
@@ -454,14 +394,9 @@ public class EpollTransportTests
         Assert.Equal("after\n", await ReceiveTextAsync(client, 6));
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Abort_completes_a_pending_read_and_the_peer_sees_the_end()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -483,14 +418,9 @@ public class EpollTransportTests
         Assert.Equal(0, await ReceiveToEndAsync(client).WaitOrFail("the peer to see the connection closed"));
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Abort_completes_a_pending_flush_and_later_flushes()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start(smallSendBuffer: true);
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.ReceiveBufferSize = 64 * 1024);
 
@@ -510,14 +440,9 @@ public class EpollTransportTests
         Assert.True(received < Large, "All 8 MB arrived although the flush was aborted.");
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Peer_reset_completes_a_pending_read()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -531,14 +456,9 @@ public class EpollTransportTests
         server.Input.AdvanceTo(result.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Peer_reset_completes_a_pending_flush()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start(smallSendBuffer: true);
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.ReceiveBufferSize = 64 * 1024);
 
@@ -552,16 +472,11 @@ public class EpollTransportTests
         Assert.False(result.IsCanceled);
     }
 
-    [Theory]
+    [LinuxTheory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Round_trip_works_and_continuations_run_where_configured(bool runContinuationsAsynchronously)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start(runContinuationsAsynchronously);
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
@@ -582,14 +497,9 @@ public class EpollTransportTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Two_hundred_connections_on_two_loops_each_complete_a_request_and_response()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         const int Connections = 200;
         await using Loopback loopback = Loopback.Start(loopCount: 2);
 
@@ -622,14 +532,9 @@ public class EpollTransportTests
         }
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Descriptor_reused_by_a_new_connection_gets_only_its_own_events()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start(loopCount: 2);
         (EpollConnection keep, Socket keepClient) = await loopback.ConnectAsync();
         int reused = 0;
@@ -673,14 +578,9 @@ public class EpollTransportTests
         keep.Input.AdvanceTo(kept.Buffer.End);
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task Disposed_listener_accepts_nothing_more_and_the_loop_keeps_serving()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync();
 
