@@ -44,7 +44,7 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
 
         if (options.EventLoops < 0)
         {
-            failures.Add($"FastAgi:EventLoops must be 0 (one per processor) or more, not {options.EventLoops}.");
+            failures.Add($"FastAgi:EventLoops must be 0 (half the processors) or more, not {options.EventLoops}.");
         }
 
         if (options.Limits is null)

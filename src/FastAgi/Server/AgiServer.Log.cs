@@ -24,8 +24,8 @@ public sealed partial class AgiServer
         [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed: errno {Errno}")]
-        public static partial void AcceptFailedErrno(ILogger logger, int errno);
+        [LoggerMessage(AgiEventIds.AcceptFailed, LogLevel.Warning, "Accepting a connection failed: {Error} (errno {Errno})")]
+        public static partial void AcceptFailedErrno(ILogger logger, string error, int errno);
 
         [LoggerMessage(AgiEventIds.EventLoopFault, LogLevel.Error, "Unexpected error on an event loop thread")]
         public static partial void EventLoopFault(ILogger logger, Exception exception);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FastAgi.Hosting;
 using FastAgi.Server.Epoll;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +47,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     /// <summary>Binds every configured endpoint and starts accepting calls.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        bool epoll = UsesEpoll(_options);
         foreach (IPEndPoint endpoint in EndpointParser.ParseList(_options.Listen))
         {
             var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -69,13 +71,13 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
             var bound = (IPEndPoint)listener.LocalEndPoint!;
             _endpoints.Add(bound);
-            if (UsesEpoll(_options))
+            if (epoll)
             {
                 _epoll ??= new EpollTransport(
                     _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
                     runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
                     ex => Log.EventLoopFault(_logger, ex));
-                _epollListeners.Add(_epoll.Listen(listener, OnAccepted, errno => Log.AcceptFailedErrno(_logger, errno)));
+                _epollListeners.Add(_epoll.Listen(listener, OnAccepted, errno => Log.AcceptFailedErrno(_logger, Marshal.GetPInvokeErrorMessage(errno), errno)));
             }
             else
             {
@@ -83,7 +85,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                 _acceptLoops.Add(AcceptLoopAsync(listener));
             }
 
-            Log.Listening(_logger, bound, UsesEpoll(_options) ? AgiTransport.Epoll : AgiTransport.Sockets);
+            Log.Listening(_logger, bound, epoll ? AgiTransport.Epoll : AgiTransport.Sockets);
         }
 
         return Task.CompletedTask;
