@@ -419,6 +419,38 @@ public class EpollTransportTests
     }
 
     [LinuxFact]
+    public async Task Closing_with_bytes_nobody_read_ends_with_a_fin_not_a_reset()
+    {
+        await using Loopback loopback = Loopback.Start();
+        (EpollConnection server, Socket client) = await loopback.ConnectAsync();
+
+        // The last reply is read; Asterisk's HANGUP line after it never is. Bytes left in the socket at close() would make it
+        // a reset. (On loopback, a send has reached the peer's socket when it returns.)
+        client.Send("200 result=1\n"u8);
+        ReadResult reply = await ReadAtLeastAsync(server.Input, 13, "the last reply");
+        server.Input.AdvanceTo(reply.Buffer.End);
+        client.Send("HANGUP\n"u8);
+        await WriteAsync(server.Output, "bye\n");
+        server.Abort();
+
+        byte[] buffer = new byte[64];
+        int received = 0;
+        while (true)
+        {
+            // A reset would throw here (ECONNRESET) instead of reading the end of the stream.
+            int n = await client.ReceiveAsync(buffer.AsMemory(received)).AsTask().WaitOrFail("the peer to read to the end");
+            if (n == 0)
+            {
+                break;
+            }
+
+            received += n;
+        }
+
+        Assert.Equal("bye\n", Encoding.ASCII.GetString(buffer, 0, received));
+    }
+
+    [LinuxFact]
     public async Task Abort_completes_a_pending_flush_and_later_flushes()
     {
         await using Loopback loopback = Loopback.Start(smallSendBuffer: true);

@@ -22,6 +22,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     private const int ReceiveSize = 2048;
     private const int MaxReceiveBuffer = 1 << 20;
     private const int SendSize = 512;
+    private const int MaxDiscardOnClose = 16 * 1024;
 
     private readonly EpollEventLoop _loop;
     private readonly Action? _onClosed;
@@ -80,6 +81,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
             // Out of the table before the number is freed: the kernel may hand it to the next accepted call at once.
             _loop.Unregister(_fd, this);
+            DiscardUnread();
             Libc.Close(_fd);
             _fd = -1;
         }
@@ -98,6 +100,25 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     }
 
     private static int LastError() => Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// Reads and drops what the peer sent that nobody will read, typically Asterisk's <c>HANGUP</c> line after the last reply:
+    /// closing a socket with unread bytes sends a reset instead of a FIN. Bounded, so a flooding peer cannot hold the close.
+    /// </summary>
+    private void DiscardUnread()
+    {
+        byte* scratch = stackalloc byte[512];
+        for (int discarded = 0; discarded < MaxDiscardOnClose;)
+        {
+            nint received = Libc.Recv(_fd, scratch, 512, 0);
+            if (received <= 0)
+            {
+                return;
+            }
+
+            discarded += (int)received;
+        }
+    }
 
     private sealed class Reader(EpollConnection connection, bool runContinuationsAsynchronously) : PipeReader, IValueTaskSource<ReadResult>
     {
