@@ -23,7 +23,9 @@ public sealed class CommandHarness : IAsyncDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Pipe _commands = new(new PipeOptions(useSynchronizationContext: false));
+    // Inline: each step's bytes reach the session inside the flush of the command, before the code under test awaits the
+    // reply, so the code sees every line of the step at once, the same way on every run.
+    private readonly Pipe _commands = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
     private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
     private readonly List<Step> _steps = [];
     private readonly List<string> _written = [];

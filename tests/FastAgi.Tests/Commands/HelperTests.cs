@@ -193,7 +193,9 @@ public sealed class HelperTests
 
         AgiHangupException hangup = await Assert.ThrowsAsync<AgiHangupException>(() => harness.RunAsync(s => s.MenuAsync("main-menu", EscapeDigits.Parse("12"))));
 
-        Assert.Equal(AgiHangupReason.ConnectionClosed, hangup.Reason);
+        // The HANGUP lines came with the reply: the session knows the call is over before the helper looks, so no probe is sent.
+        Assert.Equal(AgiHangupReason.DeadChannel, hangup.Reason);
+        Assert.Equal([$"GET OPTION main-menu {AnyDigit}\n"], harness.Written);
     }
 
     [Fact]
