@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FastAgi.Server.Epoll;
@@ -80,9 +81,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, byte* buffer, nint length, int flags);
 
-    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
-    public static partial nint Read(int fd, byte* buffer, nint length);
-
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nint length);
 
@@ -97,8 +95,8 @@ internal static unsafe partial class Libc
     {
         byte* ev = stackalloc byte[16];
         new Span<byte>(ev, 16).Clear();
-        *(uint*)ev = events;
-        *(long*)(ev + EpollDataOffset) = fd;
+        Unsafe.WriteUnaligned(ev, events);
+        Unsafe.WriteUnaligned(ev + EpollDataOffset, (long)fd);
         return EpollCtl(epfd, op, fd, ev);
     }
 }
