@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FastAgi.Protocol;
 
 namespace FastAgi.Testing;
 
@@ -38,6 +39,13 @@ internal sealed partial class FakeCallRun
         timeout.CancelAfter(Timeout);
         try
         {
+            if (_pendingRead is { } pending)
+            {
+                // A line read while a HANGUP waited for the test (see WaitAnsweringFencesAsync).
+                _pendingRead = null;
+                return await pending.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+
             return await _connection.ReadLineAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -64,7 +72,7 @@ internal sealed partial class FakeCallRun
                 {
                     _hangupReleased = true;
                     Note("the HANGUP line waits for the test");
-                    await WaitForTestAsync(release, "the test to release the HANGUP line", cancellationToken).ConfigureAwait(false);
+                    await WaitAnsweringFencesAsync(release, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (pauses is not null && i < pauses.Count && pauses[i] > TimeSpan.Zero)
@@ -98,6 +106,41 @@ internal sealed partial class FakeCallRun
         {
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"Timed out after {Timeout.TotalSeconds:0.###} s sending {what}: the server does not read."));
         }
+    }
+
+    /// <summary>
+    /// Waits for the test to release a HANGUP line, answering the fences the server sends meanwhile: until the caller hangs
+    /// up, Asterisk goes on answering, and a fence follows the reply just written. Any other line is left for the main loop.
+    /// </summary>
+    private async Task WaitAnsweringFencesAsync(Task release, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        while (!release.IsCompleted && _pendingRead is null)
+        {
+            Task<(ServerConnection.LineKind Kind, byte[] Bytes, bool MoreBuffered)> read = _connection.ReadLineAsync(cancellationToken).AsTask();
+            await ((Task)Task.WhenAny(release, read).WaitAsync(timeout.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!read.IsCompleted)
+            {
+                _pendingRead = read;
+                break;
+            }
+
+            (ServerConnection.LineKind kind, byte[] bytes, bool more) = await read.ConfigureAwait(false);
+            IReadOnlyList<string> words = kind == ServerConnection.LineKind.Line ? Engine.AsteriskTokenizer.Split(Utf8.GetString(bytes)) : [];
+            if (!AgiReplyFence.IsFence(words))
+            {
+                _pendingRead = read;
+                break;
+            }
+
+            if (!await AnswerFenceAsync(bytes, words[3], more, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        await WaitForTestAsync(release, "the test to release the HANGUP line", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a task of the test's, bounded by the timeout; what the task threw is the test's business.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FastAgi.Protocol;
 using FastAgi.Testing.Engine;
 
 namespace FastAgi.Testing;
@@ -21,6 +22,7 @@ internal sealed partial class FakeCallRun
     private int _sentAfterClose;
     private FakeCallEnding _ending = FakeCallEnding.ServerClosed;
     private string? _failure;
+    private Task<(ServerConnection.LineKind Kind, byte[] Bytes, bool MoreBuffered)>? _pendingRead;
 
     public FakeCallRun(FakeAsterisk fake, ServerConnection connection)
     {
@@ -64,6 +66,12 @@ internal sealed partial class FakeCallRun
         }
 
         await _connection.CloseInputAsync().ConfigureAwait(false);
+        if (_pendingRead is { } pending)
+        {
+            // Read while a HANGUP waited and never needed: whatever it ends with is of no interest now.
+            _ = pending.ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         if (server is not null)
         {
             await WaitForServerAsync(server, cancellationToken).ConfigureAwait(false);
@@ -122,11 +130,23 @@ internal sealed partial class FakeCallRun
                         return;
                 }
 
+                IReadOnlyList<string> lineWords = AsteriskTokenizer.Split(Utf8.GetString(bytes));
+                bool fence = AgiReplyFence.IsFence(lineWords);
                 if (_asteriskClosed)
                 {
                     // Asterisk has left the AGI; what the server still sends is never read (04i).
                     Note($"ignored after Asterisk closed: {Show(bytes)}");
-                    if (_fake.Replay is { } replay && !SentAfterCloseAsRecorded(replay, bytes))
+                    if (!fence && _fake.Replay is { } replay && !SentAfterCloseAsRecorded(replay, bytes))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (fence)
+                {
+                    if (!await AnswerFenceAsync(bytes, lineWords[3], moreBuffered, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -268,6 +288,31 @@ internal sealed partial class FakeCallRun
         }
 
         return await AfterReplyAsync(command.Number, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers a fence (<see cref="AgiReplyFence"/>) as Asterisk answers any GET FULL VARIABLE of plain text, dead channel
+    /// included: <c>200 result=1 (token)</c>. A fence marks the end of the reply before it, so it is not one of the script's
+    /// commands: it matches no expectation and is not in <see cref="FakeCallResult.Commands"/>.
+    /// </summary>
+    private async Task<bool> AnswerFenceAsync(byte[] bytes, string token, bool moreBuffered, CancellationToken cancellationToken)
+    {
+        string line = Show(bytes);
+        Traffic(FakeTrafficKind.FenceCommand, line);
+        if (_commands.Count == 0)
+        {
+            Violation($"The server sent the fence '{line}' before any command: a fence follows the start of a reply.");
+            return false;
+        }
+
+        if (moreBuffered || _connection.HasUnreadInput())
+        {
+            Violation($"The server sent more bytes after the fence '{line}' before Asterisk replied to it (pipelining).");
+            return false;
+        }
+
+        await WriteAllAsync([(Utf8.GetBytes($"200 result=1 ({token})\n"), FakeTrafficKind.FenceReply)], cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Waits as the expectation asks before replying; <see langword="false"/> when the server sent something meanwhile (pipelining).</summary>

@@ -10,6 +10,8 @@ public sealed record FakeTraffic(FakeTrafficKind Kind, string Text)
     {
         FakeTrafficKind.Command => "-> " + Text,
         FakeTrafficKind.Note => "** " + Text,
+        FakeTrafficKind.FenceCommand => "-> " + Text + "   (fence: the reply above ends here)",
+        FakeTrafficKind.FenceReply => "<- " + Text + "   (fence)",
         _ => "<- " + Text,
     };
 }

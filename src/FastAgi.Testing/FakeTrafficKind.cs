@@ -17,4 +17,10 @@ public enum FakeTrafficKind
 
     /// <summary>A remark about the call (a caller action, the connection closing, a problem found).</summary>
     Note,
+
+    /// <summary>A fence the server sent to mark the end of the reply before it (<see cref="Protocol.AgiReplyFence"/>): not one of the script's commands.</summary>
+    FenceCommand,
+
+    /// <summary>The fake's reply to a fence.</summary>
+    FenceReply,
 }

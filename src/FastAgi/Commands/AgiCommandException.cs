@@ -19,7 +19,7 @@ public class AgiCommandException : Exception
     /// <param name="reply">The reply that made the command fail.</param>
     /// <param name="message">The message; by default one naming the command and quoting the reply.</param>
     public AgiCommandException(string command, AgiReply reply, string? message = null)
-        : base(message ?? $"Asterisk did not run '{command}': it answered '{reply}'.")
+        : base(message ?? $"Asterisk did not run '{command}': it answered '{AgiLogText.Escape(reply?.ToString())}'.")
     {
         ArgumentNullException.ThrowIfNull(reply);
         Command = command;

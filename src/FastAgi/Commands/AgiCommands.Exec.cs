@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastAgi.Protocol;
 using FastAgi.Server;
 
@@ -32,6 +33,7 @@ public static partial class AgiCommands
     /// </returns>
     /// <exception cref="AgiCommandException">The application does not exist (<c>200 result=-2</c>), or Asterisk refused the command.</exception>
     /// <exception cref="AgiHangupException">The connection is closed.</exception>
+    [OverloadResolutionPriority(1)] // ExecAsync("App", null, token) picks this overload rather than being ambiguous with the list's.
     public static async ValueTask<int> ExecAsync(this AgiSession session, string application, string? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(application);
@@ -42,7 +44,7 @@ public static partial class AgiCommands
         long code = ResultCode(ExecCommand, reply);
         return code switch
         {
-            -2 => throw new AgiCommandException(ExecCommand, reply, $"Asterisk has no application '{application}' (EXEC answered '{reply}'): check the name and that its module is loaded."),
+            -2 => throw new AgiCommandException(ExecCommand, reply, $"Asterisk has no application '{application}' (EXEC answered '{AgiLogText.Escape(reply.ToString())}'): check the name and that its module is loaded."),
             >= int.MinValue and <= int.MaxValue => (int)code,
             _ => throw Unexpected(ExecCommand, reply),
         };

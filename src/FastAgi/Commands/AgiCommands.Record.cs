@@ -84,6 +84,13 @@ public static partial class AgiCommands
             _ => throw Unexpected(RecordFileCommand, reply),
         };
 
+        // A hangup during the beep is "200 result=-1 (randomerror)" too: checked the way other -1 results are.
+        if (reason == RecordEndReason.BeepError && code < 0
+            && (await HangupReasonAsync(session, cancellationToken).ConfigureAwait(false)).Reason is not null)
+        {
+            return new RecordResult(RecordEndReason.Hangup, null, endSample);
+        }
+
         // "(dtmf)" carries the digit; "(randomerror)" carries one when a digit interrupted the beep, else -1.
         char? digit = (reason is RecordEndReason.Digit or RecordEndReason.BeepError) && code > 0 ? ToDigit(RecordFileCommand, reply, code) : null;
         return new RecordResult(reason, digit, endSample);

@@ -43,27 +43,31 @@ public static partial class AgiCommands
     {
         ArgumentNullException.ThrowIfNull(session);
 
-        // agi_handle_command(): 510 unknown command, 520 usage, 511 dead channel (thrown by SendCommandAsync); GOSUB's 503.
         AgiReply reply = await session.SendCommandAsync(command, arguments, cancellationToken).ConfigureAwait(false);
-        return reply.StatusCode switch
-        {
-            200 => reply,
-            520 => throw new AgiUsageException(command, reply),
-            _ => throw new AgiCommandException(command, reply),
-        };
+        return reply.EnsureSuccess(command);
     }
 
     /// <summary>The numeric result of a 200 reply; a reply without one does not match any documented reply.</summary>
     private static long ResultCode(string command, AgiReply reply) => reply.ResultCode ?? throw Unexpected(command, reply);
 
     private static AgiCommandException Unexpected(string command, AgiReply reply)
-        => new(command, reply, $"Asterisk answered '{command}' with '{reply}', which is not a reply this command documents.");
+        => new(command, reply, $"Asterisk answered '{command}' with '{AgiLogText.Escape(reply.ToString())}', which is not a reply this command documents.");
 
     /// <summary>
     /// Called after a command that talks to the channel answered <c>result=-1</c> ("failed or hung up"): throws
     /// <see cref="AgiHangupException"/> when the call has hung up, returns when the failure happened on a live call.
     /// </summary>
     private static async ValueTask ThrowIfHungUpAsync(AgiSession session, string command, AgiReply reply, CancellationToken cancellationToken)
+    {
+        (AgiHangupReason? reason, AgiHangupException? probe) = await HangupReasonAsync(session, cancellationToken).ConfigureAwait(false);
+        if (reason is { } hungUp)
+        {
+            throw HungUp(hungUp, command, reply, probe);
+        }
+    }
+
+    /// <summary>After a <c>result=-1</c>: why the call is over, or <see langword="null"/> when it is still up (checked with one CHANNEL STATUS unless a hangup was already seen).</summary>
+    private static async ValueTask<(AgiHangupReason? Reason, AgiHangupException? Probe)> HangupReasonAsync(AgiSession session, CancellationToken cancellationToken)
     {
         if (!session.IsHungUp)
         {
@@ -75,20 +79,20 @@ public static partial class AgiCommands
             }
             catch (AgiHangupException ex)
             {
-                throw HungUp(ex.Reason, command, reply, ex);
+                return (ex.Reason, ex);
             }
 
             if (!session.IsHungUp)
             {
-                return;
+                return (null, null);
             }
         }
 
-        throw HungUp(AgiHangupReason.DeadChannel, command, reply, null);
+        return (AgiHangupReason.DeadChannel, null);
     }
 
     private static AgiHangupException HungUp(AgiHangupReason reason, string command, AgiReply reply, Exception? inner)
-        => new(reason, $"'{command}' ended because the call hung up (Asterisk answered '{reply}').", inner);
+        => new(reason, $"'{command}' ended because the call hung up (Asterisk answered '{AgiLogText.Escape(reply.ToString())}').", inner);
 
     /// <summary>Classifies a playback-style result code: 0 finished, a positive ASCII code is the digit, -1 failed (checked for a hangup).</summary>
     private static async ValueTask<(PlaybackStatus Status, char? Digit)> PlaybackOutcomeAsync(AgiSession session, string command, AgiReply reply, CancellationToken cancellationToken)

@@ -30,6 +30,6 @@ public sealed class AgiUsageException : AgiCommandException
     private static string Describe(AgiReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        return string.IsNullOrEmpty(reply.Usage) ? reply.Text : reply.Usage;
+        return AgiLogText.Escape(string.IsNullOrEmpty(reply.Usage) ? reply.Text : reply.Usage, 1000);
     }
 }

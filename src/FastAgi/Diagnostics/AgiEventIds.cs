@@ -63,8 +63,8 @@ public static class AgiEventIds
     /// <summary>A reply arrived for a command whose caller had stopped waiting.</summary>
     public const int AbandonedReplyDiscarded = 3002;
 
-    /// <summary>A line arrived while no command was in flight.</summary>
-    public const int StrayLineDiscarded = 3003;
+    /// <summary>A fence (<see cref="Protocol.AgiReplyFence"/>) was sent after a command whose reply carries a value.</summary>
+    public const int FenceSent = 3003;
 
     /// <summary>A callback registered on the hangup token threw.</summary>
     public const int HangupCallbackFailed = 3004;

@@ -41,7 +41,9 @@ public static class AgiCommandWriter
 
         if (length > MaxLineLength)
         {
-            throw new ArgumentException($"'{command}' is {length} bytes long; Asterisk reads at most {MaxLineLength + 1} bytes, LF included, as one command and runs the rest as another.", nameof(arguments));
+            throw new ArgumentException(
+                $"'{command}' would be a {length}-byte line; the most that can be sent is {MaxLineLength} bytes and its LF. Asterisk reads 8191 bytes at a time: a longer line runs as two commands, and at exactly 8191 the LF is left over and answered with an extra 510.",
+                nameof(arguments));
         }
 
         return length;

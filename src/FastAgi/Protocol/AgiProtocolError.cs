@@ -26,4 +26,11 @@ public enum AgiProtocolError
 
     /// <summary>The connection ended before the environment block was complete.</summary>
     IncompleteEnvironment,
+
+    /// <summary>
+    /// Asterisk sent a reply that answers no command: with no command in flight, or after the reply to the last one and
+    /// before the next was sent. Asterisk writes nothing unsolicited but <c>HANGUP</c>, so the replies are out of step
+    /// (a value holding a line feed read without a fence, or a peer that is not Asterisk).
+    /// </summary>
+    UnexpectedReply,
 }

@@ -11,4 +11,10 @@ public enum AgiReplyParseStatus
 
     /// <summary>The unsolicited <c>HANGUP</c> line Asterisk sends when the channel hangs up was consumed; it is not a reply.</summary>
     Hangup,
+
+    /// <summary>
+    /// From <see cref="AgiReplyParser.TryParseFenced"/>: a reply has begun, so Asterisk has read the command and the fence can
+    /// be sent; its end has not arrived yet. Nothing was consumed.
+    /// </summary>
+    ReplyStarted,
 }

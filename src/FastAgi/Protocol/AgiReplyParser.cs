@@ -96,6 +96,168 @@ public static class AgiReplyParser
         return AgiReplyParseStatus.Reply;
     }
 
+    /// <summary>
+    /// Reads the reply to a command sent with a <paramref name="fence"/>: everything up to the fence's own reply, so a value
+    /// holding line feeds, parentheses or text that looks like replies is returned exactly. When the input does not reach the
+    /// fence yet it returns <see cref="AgiReplyParseStatus.ReplyStarted"/> once the reply has begun (the cue to send the
+    /// fence) or <see cref="AgiReplyParseStatus.Incomplete"/> before that, and leaves <paramref name="reader"/> where it was.
+    /// </summary>
+    /// <param name="reader">The input; advanced past the reply, any <c>HANGUP</c> lines after it and the fence's reply.</param>
+    /// <param name="fence">The fence sent, or to be sent, after the command.</param>
+    /// <param name="isFinalBlock">Whether the input has ended (the peer closed): the reply then ends where the input does.</param>
+    /// <param name="limits">The reply length limit.</param>
+    /// <param name="reply">The reply, when the status is <see cref="AgiReplyParseStatus.Reply"/>.</param>
+    /// <param name="hangups">How many <c>HANGUP</c> lines came between the reply and the fence's reply.</param>
+    /// <returns>
+    /// <see cref="AgiReplyParseStatus.Hangup"/> for a <c>HANGUP</c> line before the reply, <see cref="AgiReplyParseStatus.ReplyStarted"/>,
+    /// <see cref="AgiReplyParseStatus.Reply"/> or <see cref="AgiReplyParseStatus.Incomplete"/>.
+    /// </returns>
+    /// <exception cref="AgiProtocolException">The reply is longer than the limit, does not start with a status code, or holds lines no Asterisk reply has.</exception>
+    public static AgiReplyParseStatus TryParseFenced(
+        ref SequenceReader<byte> reader,
+        AgiReplyFence fence,
+        bool isFinalBlock,
+        AgiProtocolLimits limits,
+        out AgiReply? reply,
+        out int hangups)
+    {
+        ArgumentNullException.ThrowIfNull(fence);
+        ArgumentNullException.ThrowIfNull(limits);
+        reply = null;
+        hangups = 0;
+        if (!reader.TryPeek(out byte first))
+        {
+            return AgiReplyParseStatus.Incomplete;
+        }
+
+        if (!IsDigit(first))
+        {
+            // Only run_agi()'s HANGUP can come before the reply: the hangup was seen before Asterisk read the command.
+            SequenceReader<byte> line = reader;
+            if (!line.TryReadTo(out ReadOnlySequence<byte> text, (byte)'\n'))
+            {
+                ThrowIfTooLong(line.Remaining, limits);
+                return AgiReplyParseStatus.Incomplete;
+            }
+
+            if (text.Length == 6 && StartsWith(text, "HANGUP"u8))
+            {
+                reader = line;
+                return AgiReplyParseStatus.Hangup;
+            }
+
+            ReadStatusCode(text, out _);
+        }
+
+        ReadOnlySequence<byte> unread = reader.UnreadSequence;
+        if (StartsWith(unread, fence.ReplyLine))
+        {
+            AgiProtocolException.Throw(AgiProtocolError.UnexpectedReply, "The fence's reply arrived where the command's own reply should be.");
+        }
+
+        SequenceReader<byte> search = reader;
+        ReadOnlySequence<byte> region;
+        if (search.TryReadTo(out ReadOnlySequence<byte> beforeFence, fence.Delimiter))
+        {
+            // The delimiter starts with the LF that ends the region's last line.
+            region = unread.Slice(0, beforeFence.Length + 1);
+        }
+        else if (isFinalBlock)
+        {
+            // Asterisk closed before answering the fence (AGIEXITONHANGUP): it writes nothing but HANGUP after a reply.
+            region = unread;
+            search.AdvanceToEnd();
+        }
+        else
+        {
+            ThrowIfTooLong(unread.Length, limits);
+            return AgiReplyParseStatus.ReplyStarted;
+        }
+
+        ThrowIfTooLong(region.Length, limits);
+
+        // A reply ends with its own line's LF; "HANGUP\n" lines after it are run_agi()'s. A value cannot fake one: the
+        // reply's last line ends with the ')' that "(%s)\n" puts after the value.
+        while (region.Length >= 8 && EndsWith(region, "\nHANGUP\n"u8))
+        {
+            hangups++;
+            region = region.Slice(0, region.Length - 7);
+        }
+
+        if (!EndsWith(region, (byte)'\n'))
+        {
+            // Closed in the middle of the reply: the connection is gone, not a reply.
+            return AgiReplyParseStatus.Incomplete;
+        }
+
+        reply = ParseRegion(region.Slice(0, region.Length - 1));
+        reader = search;
+        return AgiReplyParseStatus.Reply;
+    }
+
+    /// <summary>Parses a fenced reply, its final LF removed: one line, GOSUB's interim line and its final line, a 520 block, or a value holding LF.</summary>
+    private static AgiReply ParseRegion(ReadOnlySequence<byte> region)
+    {
+        while (true)
+        {
+            SequenceReader<byte> lines = new(region);
+            bool multiLine = lines.TryReadTo(out ReadOnlySequence<byte> first, (byte)'\n');
+            if (!multiLine)
+            {
+                first = region;
+            }
+
+            int statusCode = ReadStatusCode(first, out byte separator);
+            if (!multiLine)
+            {
+                return new AgiReply(statusCode, first.Length > 4 ? Decode(first.Slice(4)) : string.Empty);
+            }
+
+            if (separator == (byte)'-')
+            {
+                // "520-…\n" usage "\n520 End of proper usage.": the final line is the region's last.
+                ReadOnlySequence<byte> rest = lines.UnreadSequence;
+                SequencePosition? lastLineFeed = LastIndexOf(rest, (byte)'\n');
+                ReadOnlySequence<byte> last = lastLineFeed is { } position ? rest.Slice(rest.GetPosition(1, position)) : rest;
+                if (last.Length < 4 || !IsFinalLine(last, statusCode))
+                {
+                    AgiProtocolException.Throw(AgiProtocolError.UnexpectedReply, $"A {statusCode} usage block is followed by '{Describe(last)}'.");
+                }
+
+                string usage = lastLineFeed is { } end ? Decode(rest.Slice(0, end)) : string.Empty;
+                return new AgiReply(statusCode, Decode(first.Slice(4)), usage);
+            }
+
+            if (statusCode == 100)
+            {
+                // GOSUB's "100 result=0 Trying..." comes before its final line.
+                region = lines.UnreadSequence;
+                continue;
+            }
+
+            if (first.PositionOf((byte)'(') is null)
+            {
+                // Only a value ("(%s)") or speech text can hold a line feed.
+                AgiProtocolException.Throw(AgiProtocolError.UnexpectedReply, $"The reply '{Describe(first)}' is followed by '{Describe(lines.UnreadSequence)}', which answers no command.");
+            }
+
+            return new AgiReply(statusCode, Decode(region.Slice(4)));
+        }
+    }
+
+    private static SequencePosition? LastIndexOf(ReadOnlySequence<byte> sequence, byte value)
+    {
+        SequencePosition? found = null;
+        SequenceReader<byte> scan = new(sequence);
+        while (scan.TryAdvanceTo(value, advancePastDelimiter: false))
+        {
+            found = scan.Position;
+            scan.Advance(1);
+        }
+
+        return found;
+    }
+
     private static int ReadStatusCode(ReadOnlySequence<byte> line, out byte separator)
     {
         Span<byte> head = stackalloc byte[4];
@@ -151,8 +313,25 @@ public static class AgiReplyParser
         return head.SequenceEqual(prefix);
     }
 
+    private static bool EndsWith(ReadOnlySequence<byte> sequence, ReadOnlySpan<byte> suffix)
+    {
+        if (sequence.Length < suffix.Length)
+        {
+            return false;
+        }
+
+        Span<byte> tail = stackalloc byte[suffix.Length];
+        sequence.Slice(sequence.Length - suffix.Length).CopyTo(tail);
+        return tail.SequenceEqual(suffix);
+    }
+
     private static bool EndsWith(ReadOnlySequence<byte> sequence, byte value)
     {
+        if (sequence.IsEmpty)
+        {
+            return false;
+        }
+
         Span<byte> last = stackalloc byte[1];
         sequence.Slice(sequence.Length - 1).CopyTo(last);
         return last[0] == value;

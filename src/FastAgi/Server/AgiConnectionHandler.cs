@@ -51,17 +51,21 @@ public sealed partial class AgiConnectionHandler
     /// <param name="connectionId">An id for logs.</param>
     /// <param name="cancellationToken">Aborts the environment read; a running script is stopped by closing the transport instead.</param>
     public Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken = default)
+        => HandleAsync(transport, connectionId, cancellationToken, CancellationToken.None);
+
+    /// <summary>Serves the connection; <paramref name="shutdownAbort"/> fires when the server closes it at the shutdown deadline, so the call's outcome is <c>shutdown</c>.</summary>
+    internal Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken, CancellationToken shutdownAbort)
     {
         ArgumentNullException.ThrowIfNull(transport);
 
         // Scripts run on the thread pool as they do under the server, never on a caller's synchronization context
         // (a UI or a test framework's), which would change when a script sees a reply relative to the HANGUP after it.
         return SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default
-            ? HandleCoreAsync(transport, connectionId, cancellationToken)
-            : Task.Run(() => HandleCoreAsync(transport, connectionId, cancellationToken), CancellationToken.None);
+            ? HandleCoreAsync(transport, connectionId, cancellationToken, shutdownAbort)
+            : Task.Run(() => HandleCoreAsync(transport, connectionId, cancellationToken, shutdownAbort), CancellationToken.None);
     }
 
-    private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken)
+    private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken, CancellationToken shutdownAbort)
     {
         long started = Stopwatch.GetTimestamp();
         _metrics.CallStarted();
@@ -71,7 +75,7 @@ public sealed partial class AgiConnectionHandler
             AgiRequest? request = await ReadRequestAsync(transport.Input, connectionId, cancellationToken).ConfigureAwait(false);
             if (request is not null)
             {
-                outcome = await RunCallAsync(transport, request, connectionId).ConfigureAwait(false);
+                outcome = await RunCallAsync(transport, request, connectionId, shutdownAbort).ConfigureAwait(false);
             }
         }
         finally
@@ -135,7 +139,7 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId)
+    private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, CancellationToken shutdownAbort)
     {
         using IDisposable? scope = Log.BeginCallScope(_logger, request.UniqueId ?? string.Empty, request.ScriptPath);
         var session = new AgiSession(request, transport.Output, _services, _logger);
@@ -145,7 +149,7 @@ public sealed partial class AgiConnectionHandler
             string outcome;
             try
             {
-                outcome = await RunScriptAsync(session, request).ConfigureAwait(false);
+                outcome = await RunScriptAsync(session, request, shutdownAbort).ConfigureAwait(false);
             }
             finally
             {
@@ -159,7 +163,7 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request)
+    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request, CancellationToken shutdownAbort)
     {
         if (!_routes.TryResolve(request.ScriptPath, out AgiScript? script))
         {
@@ -174,13 +178,10 @@ public sealed partial class AgiConnectionHandler
             await script(session, session.HangupToken).ConfigureAwait(false);
             return "completed";
         }
-        catch (AgiHangupException)
+        catch (Exception ex) when (ex is AgiHangupException || (ex is OperationCanceledException && session.HangupToken.IsCancellationRequested))
         {
-            return "hangup";
-        }
-        catch (OperationCanceledException) when (session.HangupToken.IsCancellationRequested)
-        {
-            return "hangup";
+            // The server closing the call at the shutdown deadline looks like a hangup to the script; it is not the caller's.
+            return shutdownAbort.IsCancellationRequested ? "shutdown" : "hangup";
         }
         catch (Exception ex)
         {
@@ -206,49 +207,9 @@ public sealed partial class AgiConnectionHandler
 
     private async Task ReadRepliesAsync(PipeReader input, AgiSession session, string connectionId)
     {
-        AgiProtocolLimits limits = _options.Limits;
         try
         {
-            while (true)
-            {
-                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled)
-                {
-                    break;
-                }
-
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                var reader = new SequenceReader<byte>(buffer);
-                try
-                {
-                    while (true)
-                    {
-                        AgiReplyParseStatus status = AgiReplyParser.TryParse(ref reader, limits, out AgiReply? reply);
-                        if (status == AgiReplyParseStatus.Incomplete)
-                        {
-                            break;
-                        }
-
-                        if (status == AgiReplyParseStatus.Hangup)
-                        {
-                            session.OnHangup();
-                        }
-                        else
-                        {
-                            session.OnReply(reply!);
-                        }
-                    }
-                }
-                finally
-                {
-                    input.AdvanceTo(reader.Position, buffer.End);
-                }
-
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
+            await AgiReplyReader.ReadAsync(input, session, _options.Limits).ConfigureAwait(false);
         }
         catch (AgiProtocolException ex)
         {

@@ -22,6 +22,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
     private readonly ConcurrentDictionary<long, (IAgiConnection Transport, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _aborting = new();
     private readonly List<Socket> _listeners = [];
     private readonly List<EpollListener> _epollListeners = [];
     private EpollTransport? _epoll;
@@ -121,6 +122,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             Log.AbortingCalls(_logger, _connections.Count);
+            await _aborting.CancelAsync().ConfigureAwait(false);
             foreach ((IAgiConnection transport, _) in _connections.Values)
             {
                 transport.Abort();
@@ -142,6 +144,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
         _epoll?.Dispose();
         _stopping.Dispose();
+        _aborting.Dispose();
     }
 
     private static bool UsesEpoll(AgiServerOptions options)
@@ -205,7 +208,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     {
         try
         {
-            await _handler.HandleAsync(transport, id.ToString(CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false);
+            await _handler.HandleAsync(transport, id.ToString(CultureInfo.InvariantCulture), _stopping.Token, _aborting.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -16,8 +16,8 @@ public sealed partial class AgiSession
         [LoggerMessage(AgiEventIds.AbandonedReplyDiscarded, LogLevel.Debug, "Discarded a {StatusCode} reply to a command nobody waits for any more")]
         public static partial void AbandonedReplyDiscarded(ILogger logger, int statusCode);
 
-        [LoggerMessage(AgiEventIds.StrayLineDiscarded, LogLevel.Warning, "Discarded a {StatusCode} line that arrived with no command in flight (the tail of a value containing a line feed?)")]
-        public static partial void StrayLineDiscarded(ILogger logger, int statusCode);
+        [LoggerMessage(AgiEventIds.FenceSent, LogLevel.Trace, "Sent the fence that marks the end of a value's reply")]
+        public static partial void FenceSent(ILogger logger);
 
         [LoggerMessage(AgiEventIds.HangupCallbackFailed, LogLevel.Warning, "A callback registered on the hangup token threw")]
         public static partial void HangupCallbackFailed(ILogger logger, Exception exception);

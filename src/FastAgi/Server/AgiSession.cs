@@ -23,6 +23,12 @@ public sealed partial class AgiSession : IAsyncDisposable
     private readonly ReplySource _reply = new();
     private readonly Lock _sync = new();
     private CommandState _state;
+    private AgiReplyFence? _fence;
+    private AgiReplyFence? _activeFence;
+    private bool _commandFlushed;
+    private bool _replyStarted;
+    private bool _fenceSent;
+    private bool _inputEnded;
     private bool _closed;
     private int _hungUp;
     private AsyncServiceScope? _scope;
@@ -56,30 +62,68 @@ public sealed partial class AgiSession : IAsyncDisposable
     public IServiceProvider Services => (_scope ??= _rootServices.CreateAsyncScope()).ServiceProvider;
 
     /// <summary>Sends a command with no arguments (for example <c>ANSWER</c>) and returns Asterisk's reply.</summary>
-    /// <inheritdoc cref="SendCommandAsync(string, IReadOnlyList{string}, CancellationToken)"/>
+    /// <inheritdoc cref="SendCommandAsync(string, IReadOnlyList{string}, AgiReplyFraming, CancellationToken)"/>
     public ValueTask<AgiReply> SendCommandAsync(string command, CancellationToken cancellationToken = default)
-        => SendCommandAsync(command, [], cancellationToken);
+        => SendCommandAsync(command, [], AgiReplyFraming.Auto, cancellationToken);
 
     /// <summary>Sends <paramref name="command"/> with <paramref name="arguments"/>, each quoted as Asterisk expects, and returns Asterisk's reply.</summary>
+    /// <inheritdoc cref="SendCommandAsync(string, IReadOnlyList{string}, AgiReplyFraming, CancellationToken)"/>
+    public ValueTask<AgiReply> SendCommandAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+        => SendCommandAsync(command, arguments, AgiReplyFraming.Auto, cancellationToken);
+
+    /// <summary>Sends <paramref name="command"/> with <paramref name="arguments"/>, each quoted as Asterisk expects, and returns Asterisk's reply, framed as <paramref name="framing"/> says.</summary>
+    /// <remarks>
+    /// The reply is returned as Asterisk sent it, whatever its status; <see cref="Commands.AgiReplyExtensions.EnsureSuccess"/>
+    /// turns a 510 or 520 into the exceptions the typed commands throw. Once the call has hung up, cancellation no longer
+    /// stops a command: commands that run on a dead channel still run, the others throw <see cref="AgiHangupException"/>.
+    /// </remarks>
     /// <param name="command">The command words, such as <c>STREAM FILE</c>.</param>
     /// <param name="arguments">The arguments, sent as one word each whatever they contain; an empty string is sent as <c>""</c>.</param>
-    /// <param name="cancellationToken">Stops waiting for the reply. The command may already have been written: the next command waits until its reply has arrived and been discarded.</param>
+    /// <param name="framing">How the end of the reply is found; <see cref="AgiReplyFraming.Auto"/> fences the commands whose values may hold line feeds.</param>
+    /// <param name="cancellationToken">
+    /// Stops waiting for the reply while the call is up. The command may already have been written: the next command waits
+    /// until its reply has arrived and been discarded.
+    /// </param>
     /// <returns>The reply: 200, 510 (unknown command) or 520 (usage error, with <see cref="AgiReply.Usage"/>).</returns>
     /// <exception cref="ArgumentException">The command or an argument cannot be sent safely (CR, LF or NUL, over 8190 bytes or 127 words); nothing was written.</exception>
     /// <exception cref="AgiHangupException">Asterisk answered 511 because the channel hung up, or the connection is closed.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AgiReply> SendCommandAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    public async ValueTask<AgiReply> SendCommandAsync(string command, IReadOnlyList<string> arguments, AgiReplyFraming framing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         string[] words = arguments as string[] ?? [.. arguments];
 
         // Refuse a malformed command before waiting for a turn, so the caller sees the mistake even on a busy session.
         int length = AgiCommandWriter.Measure(command, words);
-        await _commandLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool fenced = framing switch
+        {
+            AgiReplyFraming.Auto => IsValueCommand(command, words),
+            AgiReplyFraming.Line => false,
+            AgiReplyFraming.Fenced => true,
+            _ => throw new ArgumentOutOfRangeException(nameof(framing), framing, "Not an AgiReplyFraming value."),
+        };
+
+        // After the hangup a token (the hangup token itself, most often) no longer stops commands: Asterisk answers every
+        // command it reads, at once on a dead channel, so clean-up runs and a hangup surfaces as AgiHangupException.
+        if (IsHungUp)
+        {
+            cancellationToken = CancellationToken.None;
+        }
+
+        try
+        {
+            await _commandLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (IsHungUp)
+        {
+            cancellationToken = CancellationToken.None;
+            await _commandLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         short version;
         lock (_sync)
         {
-            if (_closed)
+            if (_closed || _inputEnded)
             {
                 _commandLock.Release();
                 throw ConnectionClosed();
@@ -88,6 +132,12 @@ public sealed partial class AgiSession : IAsyncDisposable
             _reply.Reset();
             version = _reply.Version;
             _state = CommandState.Waiting;
+            if (fenced)
+            {
+                (_fence ??= new AgiReplyFence()).Renew();
+                _commandFlushed = _replyStarted = _fenceSent = false;
+                Volatile.Write(ref _activeFence, _fence);
+            }
         }
 
         try
@@ -105,6 +155,11 @@ public sealed partial class AgiSession : IAsyncDisposable
         }
 
         Log.CommandSent(_logger, command);
+        if (fenced)
+        {
+            await SendFenceWhenDueAsync(commandFlushed: true).ConfigureAwait(false);
+        }
+
         AgiReply reply;
         using (cancellationToken.UnsafeRegister(static state => ((AgiSession)state!).Abandon(), this))
         {
@@ -129,7 +184,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         {
             // With AGISIGHUP=no Asterisk never writes HANGUP (04j): a 511 is then the only sign that the call is over.
             OnHangup();
-            throw new AgiHangupException(AgiHangupReason.DeadChannel, $"'{command}' cannot run: the channel has hung up (Asterisk answered '{reply}').");
+            throw new AgiHangupException(AgiHangupReason.DeadChannel, $"'{command}' cannot run: the channel has hung up (Asterisk answered '{AgiLogText.Escape(reply.ToString())}').");
         }
 
         return reply;
@@ -171,13 +226,20 @@ public sealed partial class AgiSession : IAsyncDisposable
         _commandLock.Dispose();
     }
 
-    /// <summary>Routes one message from the reader: the reply to the command in flight, or a stray line.</summary>
-    internal void OnReply(AgiReply reply)
+    /// <summary>The fence of the command in flight, when its reply is fenced; read by the reader for every message.</summary>
+    internal AgiReplyFence? ActiveFence => Volatile.Read(ref _activeFence);
+
+    /// <summary>
+    /// Routes a reply from the reader to the command in flight; returns <see langword="false"/> for GOSUB's interim line,
+    /// which completes nothing.
+    /// </summary>
+    /// <exception cref="AgiProtocolException">No command is in flight: the reply answers nothing.</exception>
+    internal bool OnReply(AgiReply reply)
     {
         if (reply.StatusCode == 100)
         {
             // GOSUB's "100 result=0 Trying..." is interim: the final line follows when the subroutine returns.
-            return;
+            return false;
         }
 
         CommandState previous;
@@ -185,24 +247,55 @@ public sealed partial class AgiSession : IAsyncDisposable
         {
             previous = _state;
             _state = CommandState.Idle;
+            _activeFence = null;
         }
 
         switch (previous)
         {
             case CommandState.Waiting:
                 _reply.SetResult(reply);
-                break;
+                return true;
             case CommandState.Abandoned:
                 Log.AbandonedReplyDiscarded(_logger, reply.StatusCode);
                 _commandLock.Release();
-                break;
+                return true;
             default:
-                // Asterisk sends nothing unsolicited but HANGUP; anything else is the tail of a reply whose data held a
-                // line feed. Dropping it keeps the session in step with the commands.
-                Log.StrayLineDiscarded(_logger, reply.StatusCode);
-                break;
+                // Asterisk sends nothing unsolicited but HANGUP: the replies are out of step, and no later reply can be trusted.
+                throw UnexpectedReply(reply, "with no command in flight");
         }
     }
+
+    /// <summary>
+    /// Records that Asterisk has closed its side: replies already read are still delivered, but a command sent from now on
+    /// could never be answered, so it throws as on a closed connection instead of being written.
+    /// </summary>
+    internal void OnInputEnded()
+    {
+        lock (_sync)
+        {
+            _inputEnded = true;
+        }
+    }
+
+    /// <summary>Tells the session that the reply to its fenced command has begun: Asterisk has read the command, so the fence can follow.</summary>
+    internal ValueTask OnReplyStartedAsync()
+    {
+        lock (_sync)
+        {
+            if (_activeFence is null)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _replyStarted = true;
+        }
+
+        return SendFenceWhenDueAsync(commandFlushed: false);
+    }
+
+    /// <summary>An exception for a reply that arrived when none was due.</summary>
+    internal static AgiProtocolException UnexpectedReply(AgiReply reply, string when)
+        => new(AgiProtocolError.UnexpectedReply, $"Asterisk sent '{AgiLogText.Escape(reply.ToString(), 80)}' {when}: the replies are out of step (a value holding a line feed read without a fence?).");
 
     /// <summary>Records Asterisk's unsolicited <c>HANGUP</c> line.</summary>
     internal void OnHangup()
@@ -228,6 +321,7 @@ public sealed partial class AgiSession : IAsyncDisposable
             _closed = true;
             previous = _state;
             _state = CommandState.Idle;
+            _activeFence = null;
         }
 
         // Hung up before the waiting command fails: its continuation runs inline, and a script that catches the
@@ -252,7 +346,9 @@ public sealed partial class AgiSession : IAsyncDisposable
     {
         lock (_sync)
         {
-            if (_state != CommandState.Waiting)
+            // After the hangup the reply is due at once (Asterisk answers every command it read): wait for it, so that a
+            // hangup surfaces as AgiHangupException whatever token the script passed.
+            if (_state != CommandState.Waiting || IsHungUp)
             {
                 return;
             }
@@ -263,6 +359,91 @@ public sealed partial class AgiSession : IAsyncDisposable
             // source) before this completion is recorded; the continuation is queued so no user code runs under the lock.
             _reply.SetException(new OperationCanceledException("Stopped waiting for the reply; it will be discarded when it arrives."), runContinuationsAsynchronously: true);
         }
+    }
+
+    /// <summary>Writes the fence once both the command has been flushed and its reply has begun, whichever is seen last.</summary>
+    private async ValueTask SendFenceWhenDueAsync(bool commandFlushed)
+    {
+        AgiReplyFence fence;
+        lock (_sync)
+        {
+            if (commandFlushed)
+            {
+                _commandFlushed = true;
+            }
+
+            if (_activeFence is null || !_commandFlushed || !_replyStarted || _fenceSent || _closed)
+            {
+                return;
+            }
+
+            _fenceSent = true;
+            fence = _activeFence;
+        }
+
+        try
+        {
+            _output.Write(fence.CommandLine);
+            FlushResult flush = await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (flush.IsCompleted)
+            {
+                OnConnectionClosed();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            OnConnectionClosed();
+        }
+
+        Log.FenceSent(_logger);
+    }
+
+    private static bool IsValueCommand(string command, string[] arguments)
+    {
+        // The replies that carry a value Asterisk writes raw with "(%s)" (res_agi.c: handle_getvariable(),
+        // handle_getvariablefull(), handle_dbget(), handle_recvtext()), and the recognized text of handle_speechrecognize().
+        char first = command[0];
+        if (first is not ('G' or 'g' or 'D' or 'd' or 'R' or 'r' or 'S' or 's'))
+        {
+            return false;
+        }
+
+        return StartsWithWords(command, arguments, "GET", "VARIABLE")
+            || StartsWithWords(command, arguments, "GET", "FULL", "VARIABLE")
+            || StartsWithWords(command, arguments, "DATABASE", "GET")
+            || StartsWithWords(command, arguments, "RECEIVE", "TEXT")
+            || StartsWithWords(command, arguments, "SPEECH", "RECOGNIZE");
+    }
+
+    private static bool StartsWithWords(string command, string[] arguments, params ReadOnlySpan<string> expected)
+    {
+        ReadOnlySpan<char> rest = command;
+        int argument = 0;
+        foreach (string word in expected)
+        {
+            ReadOnlySpan<char> next;
+            if (!rest.IsEmpty)
+            {
+                int space = rest.IndexOf(' ');
+                next = space < 0 ? rest : rest[..space];
+                rest = space < 0 ? default : rest[(space + 1)..];
+            }
+            else if (argument < arguments.Length)
+            {
+                next = arguments[argument++];
+            }
+            else
+            {
+                return false;
+            }
+
+            if (!next.Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void CancelHangupToken()

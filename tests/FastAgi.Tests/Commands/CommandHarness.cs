@@ -12,8 +12,8 @@ namespace FastAgi.Tests.Commands;
 
 /// <summary>
 /// A scripted Asterisk for one in-memory <see cref="AgiSession"/>: each step expects the exact command line the session
-/// writes and answers with Asterisk's exact bytes, parsed by <see cref="AgiReplyParser"/> and fed to the session as its
-/// connection handler would (<c>OnReply</c>, <c>OnHangup</c>, <c>OnConnectionClosed</c>).
+/// writes and answers with Asterisk's exact bytes, which reach the session through the connection handler's own reply reader
+/// (<see cref="AgiReplyReader"/>). Fences (<see cref="AgiReplyFence"/>) are answered as Asterisk answers them and are not steps.
 /// </summary>
 /// <remarks>
 /// A command that differs from the script, or one the script does not expect, closes the connection at once so the code
@@ -26,10 +26,12 @@ public sealed class CommandHarness : IAsyncDisposable
     // Inline: each step's bytes reach the session inside the flush of the command, before the code under test awaits the
     // reply, so the code sees every line of the step at once, the same way on every run.
     private readonly Pipe _commands = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+    private readonly Pipe _replies = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
     private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
     private readonly List<Step> _steps = [];
     private readonly List<string> _written = [];
     private readonly List<string> _failures = [];
+    private readonly Task _reading;
     private bool _closed;
 
     public CommandHarness()
@@ -42,13 +44,20 @@ public sealed class CommandHarness : IAsyncDisposable
             new("agi_uniqueid", "1795700060.33"),
         ]);
         Session = new AgiSession(request, _commands.Writer, _services, NullLogger.Instance);
+        _reading = ReadRepliesAsync();
     }
 
     /// <summary>The session under test.</summary>
     public AgiSession Session { get; }
 
-    /// <summary>Every command line the session wrote, LF included, in order.</summary>
+    /// <summary>Every command line the session wrote, LF included, in order; fences are counted in <see cref="Fences"/> instead.</summary>
     public IReadOnlyList<string> Written => _written;
+
+    /// <summary>How many fences the session sent (and the harness answered).</summary>
+    public int Fences { get; private set; }
+
+    /// <summary>What the reply reader threw, if Asterisk's bytes broke the protocol.</summary>
+    public AgiProtocolException? ProtocolError { get; private set; }
 
     /// <summary>Expects <paramref name="command"/> (without its LF) and answers with <paramref name="asterisk"/>: one or more lines, such as <c>200 result=-1 endpos=12160\nHANGUP</c>.</summary>
     public CommandHarness Expect(string command, string asterisk)
@@ -67,21 +76,23 @@ public sealed class CommandHarness : IAsyncDisposable
     /// <summary>Feeds Asterisk's bytes to the session now, outside any step: for a <c>HANGUP</c> that arrives while the script is idle.</summary>
     public void Send(string asterisk)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(asterisk.EndsWith('\n') ? asterisk : asterisk + "\n");
-        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
-        while (!reader.End)
+        if (_closed)
         {
-            switch (AgiReplyParser.TryParse(ref reader, AgiProtocolLimits.Default, out AgiReply? reply))
-            {
-                case AgiReplyParseStatus.Reply:
-                    Session.OnReply(reply!);
-                    break;
-                case AgiReplyParseStatus.Hangup:
-                    Session.OnHangup();
-                    break;
-                default:
-                    throw new InvalidOperationException($"The scripted reply '{asterisk}' ends with an incomplete message.");
-            }
+            return;
+        }
+
+        // Inline schedulers: the reply reader has handled the bytes when the flush returns.
+        _replies.Writer.Write(Encoding.UTF8.GetBytes(asterisk.EndsWith('\n') ? asterisk : asterisk + "\n"));
+        _ = _replies.Writer.FlushAsync().AsTask().Result;
+    }
+
+    /// <summary>Closes Asterisk's side, as AGIEXITONHANGUP=yes or a network failure does.</summary>
+    public void Close()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _replies.Writer.Complete();
         }
     }
 
@@ -139,6 +150,8 @@ public sealed class CommandHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Close();
+        await _reading.WaitAsync(StepTimeout);
         await _commands.Reader.CompleteAsync();
         await _commands.Writer.CompleteAsync();
         await Session.DisposeAsync();
@@ -158,6 +171,20 @@ public sealed class CommandHarness : IAsyncDisposable
                     break;
                 }
 
+                if (_closed)
+                {
+                    _written.Add(line);
+                    continue;
+                }
+
+                if (AgiReplyFence.IsFence(FastAgi.Testing.Engine.AsteriskTokenizer.Split(line.TrimEnd('\n'))))
+                {
+                    // handle_getvariablefull() of plain text: the text itself.
+                    Fences++;
+                    Send($"200 result=1 ({line.TrimEnd('\n')[(AgiReplyFence.Command.Length + 1)..]})");
+                    continue;
+                }
+
                 _written.Add(line);
                 if (_closed)
                 {
@@ -168,7 +195,7 @@ public sealed class CommandHarness : IAsyncDisposable
                 if (next == _steps.Count)
                 {
                     _failures.Add($"Unexpected command {Quote(line)} after the last scripted step.");
-                    Session.OnConnectionClosed();
+                    Close();
                     break;
                 }
 
@@ -176,7 +203,7 @@ public sealed class CommandHarness : IAsyncDisposable
                 if (line != step.Command + "\n")
                 {
                     _failures.Add($"Step {next}: expected {Quote(step.Command + "\n")}, the session wrote {Quote(line)}.");
-                    Session.OnConnectionClosed();
+                    Close();
                     break;
                 }
 
@@ -187,8 +214,7 @@ public sealed class CommandHarness : IAsyncDisposable
 
                 if (step.Close)
                 {
-                    _closed = true;
-                    Session.OnConnectionClosed();
+                    Close();
                 }
             }
         }
@@ -200,6 +226,22 @@ public sealed class CommandHarness : IAsyncDisposable
         if (next < _steps.Count && _failures.Count == 0)
         {
             _failures.Add($"Step {next + 1}: the session never wrote {Quote(_steps[next].Command + "\n")}; commands written: {Describe(_written)}.");
+        }
+    }
+
+    private async Task ReadRepliesAsync()
+    {
+        try
+        {
+            await AgiReplyReader.ReadAsync(_replies.Reader, Session, AgiProtocolLimits.Default);
+        }
+        catch (AgiProtocolException ex)
+        {
+            ProtocolError = ex;
+        }
+        finally
+        {
+            Session.OnConnectionClosed();
         }
     }
 

@@ -24,7 +24,6 @@ public sealed class RecordCommandTests
         { RecordedReplies.FromSource, "200 result=-1 (hangup) endpos=24000", new(RecordEndReason.Hangup, null, 24000) },
         { RecordedReplies.FromSource, "200 result=-1 (waitfor) endpos=800", new(RecordEndReason.WaitError, null, 800) },
         { RecordedReplies.FromSource, "200 result=35 (randomerror) endpos=0", new(RecordEndReason.BeepError, '#', 0) },
-        { RecordedReplies.FromSource, "200 result=-1 (randomerror) endpos=0", new(RecordEndReason.BeepError, null, 0) },
         { RecordedReplies.FromSource, "200 result=-1", new(RecordEndReason.SilenceDetectionError, null, 0) },
     };
 
@@ -37,6 +36,37 @@ public sealed class RecordCommandTests
             s => s.RecordFileAsync("/var/spool/asterisk/recording/r1", "wav", EscapeDigits.Parse("#*"), TimeSpan.FromSeconds(10)));
 
         Assert.Equal(expected, result);
+    }
+
+    [Fact]
+    public async Task Beep_that_cannot_play_on_a_live_call_is_a_beep_error()
+    {
+        // "200 result=-1 (randomerror)" means "the beep failed" (a missing beep file) or "the caller hung up during it":
+        // the channel is still up, so it is the first.
+        await using var harness = new CommandHarness();
+        harness.Expect("RECORD FILE vm/msg0001 wav # -1 BEEP", "200 result=-1 (randomerror) endpos=0")
+            .Expect("CHANNEL STATUS", "200 result=6");
+
+        RecordResult recorded = await harness.RunAsync(s => s.RecordFileAsync("vm/msg0001", "wav", EscapeDigits.Parse("#"), Timeout.InfiniteTimeSpan, beep: true));
+
+        Assert.Equal(new RecordResult(RecordEndReason.BeepError, null, 0), recorded);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Hangup_during_the_beep_is_a_hangup_whatever_token_is_passed(bool passHangupToken)
+    {
+        // The same reply when the caller hangs up during the beep; the probe settles it (and Asterisk's HANGUP line may come first).
+        await using var harness = new CommandHarness();
+        harness.Expect("RECORD FILE vm/msg0001 wav # -1 BEEP", "200 result=-1 (randomerror) endpos=0")
+            .Expect("CHANNEL STATUS", "HANGUP\n511 Command Not Permitted on a dead channel or intercept routine");
+
+        RecordResult recorded = await harness.RunAsync(s => s.RecordFileAsync(
+            "vm/msg0001", "wav", EscapeDigits.Parse("#"), Timeout.InfiniteTimeSpan, beep: true, cancellationToken: passHangupToken ? s.HangupToken : default));
+
+        Assert.Equal(new RecordResult(RecordEndReason.Hangup, null, 0), recorded);
+        Assert.True(harness.Session.IsHungUp);
     }
 
     [Fact]
