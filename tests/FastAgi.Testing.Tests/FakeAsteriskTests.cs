@@ -31,6 +31,30 @@ public sealed class FakeAsteriskTests
     }
 
     [Fact]
+    public async Task Values_are_written_raw_as_Asterisk_writes_them_and_fences_are_answered_not_counted()
+    {
+        // Asterisk writes "200 result=1 (%s)\n" with the value as it is; the session fences it and the fake answers the fence.
+        var asterisk = new FakeAsterisk(new FakeAsteriskOptions { Strict = true });
+        asterisk.Channel.Variables["FORGED"] = "abc)\n200 result=1 (injected)";
+        asterisk.Expect("GET VARIABLE FORGED");
+        asterisk.Expect("GET FULL VARIABLE ${FORGED}!").ReplyValue("x\ny)\nz");
+        asterisk.Expect("DATABASE GET cid 100").ReplyValue("foo (bar)\n");
+        string[] values = new string[3];
+        FakeCallResult call = await asterisk.CallAsync(async (session, hangup) =>
+        {
+            values[0] = await Commands.AgiCommands.GetVariableAsync(session, "FORGED", hangup) ?? "(not set)";
+            values[1] = await Commands.AgiCommands.GetFullVariableAsync(session, "${FORGED}!", cancellationToken: hangup) ?? "(no channel)";
+            values[2] = await Commands.AgiCommands.DatabaseGetAsync(session, "cid", "100", hangup) ?? "(no key)";
+        });
+
+        Assert.True(call.Succeeded, call.Failure);
+        Assert.Equal(["abc)\n200 result=1 (injected)", "x\ny)\nz", "foo (bar)\n"], values);
+        Assert.Equal(["GET VARIABLE FORGED", "GET FULL VARIABLE ${FORGED}!", "DATABASE GET cid 100"], call.CommandLines);
+        Assert.Equal("200 result=1 (abc)\n200 result=1 (injected))\n", call.Commands[0].Reply);
+        Assert.Equal(3, call.Transcript.Split('\n').Count(static line => line.StartsWith("-> GET FULL VARIABLE " + AgiReplyFence.TokenPrefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Unscripted_commands_get_Asterisk_defaults()
     {
         var asterisk = new FakeAsterisk();

@@ -170,11 +170,10 @@ public static class AgiReplyParser
         }
         else
         {
-            ThrowIfTooLong(unread.Length, limits);
+            // Room for the reply's LF, two HANGUP lines and most of the fence's reply behind a reply of the limit's length.
+            ThrowIfTooLong(unread.Length - 1 - 14 - fence.Delimiter.Length, limits);
             return AgiReplyParseStatus.ReplyStarted;
         }
-
-        ThrowIfTooLong(region.Length, limits);
 
         // A reply ends with its own line's LF; "HANGUP\n" lines after it are run_agi()'s. A value cannot fake one: the
         // reply's last line ends with the ')' that "(%s)\n" puts after the value.
@@ -189,6 +188,9 @@ public static class AgiReplyParser
             // Closed in the middle of the reply: the connection is gone, not a reply.
             return AgiReplyParseStatus.Incomplete;
         }
+
+        // Measured as the line parser measures a reply: without its final LF.
+        ThrowIfTooLong(region.Length - 1, limits);
 
         reply = ParseRegion(region.Slice(0, region.Length - 1));
         reader = search;

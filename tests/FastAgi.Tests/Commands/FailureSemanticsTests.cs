@@ -1,4 +1,5 @@
 using FastAgi.Commands;
+using FastAgi.Protocol;
 using FastAgi.Server;
 using Xunit;
 using Xunit.Sdk;
@@ -34,6 +35,53 @@ public sealed class FailureSemanticsTests
 
         Assert.Null(error.Usage);
         Assert.Contains("Proper usage not available", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("200 result=0", null)]
+    [InlineData("510 Invalid or unknown command", typeof(AgiCommandException))]
+    [InlineData("520 Invalid command syntax.  Proper usage not available.", typeof(AgiUsageException))]
+    [InlineData("511 Command Not Permitted on a dead channel or intercept routine", typeof(AgiHangupException))]
+    [InlineData("503 result=-2 Memory allocation failure", typeof(AgiCommandException))]
+    public void A_raw_reply_is_checked_the_way_typed_commands_check_theirs(string line, Type? thrown)
+    {
+        AgiReply reply = new(int.Parse(line[..3], System.Globalization.CultureInfo.InvariantCulture), line[4..]);
+        if (thrown is null)
+        {
+            Assert.Same(reply, reply.EnsureSuccess("MY COMMAND"));
+            return;
+        }
+
+        Exception error = Assert.Throws(thrown, () => reply.EnsureSuccess("MY COMMAND"));
+        Assert.Contains("MY COMMAND", error.Message, StringComparison.Ordinal);
+        if (error is AgiCommandException command)
+        {
+            Assert.Same(reply, command.Reply);
+            Assert.Equal("MY COMMAND", command.Command);
+        }
+    }
+
+    [Fact]
+    public async Task Raw_and_typed_commands_throw_the_same_exception_for_the_same_reply()
+    {
+        await using var harness = new CommandHarness();
+        harness.Expect("SPEECH CREATE", "510 Invalid or unknown command").Expect("SPEECH CREATE", "510 Invalid or unknown command");
+
+        await harness.RunAsync(async s =>
+        {
+            AgiCommandException typed = await Assert.ThrowsAsync<AgiCommandException>(() => s.SpeechCreateAsync().AsTask());
+            AgiCommandException raw = await Assert.ThrowsAsync<AgiCommandException>(async () => (await s.SendCommandAsync("SPEECH CREATE")).EnsureSuccess("SPEECH CREATE"));
+            Assert.Equal(typed.Message, raw.Message);
+        });
+    }
+
+    [Fact]
+    public async Task Exec_with_null_arguments_and_a_token_compiles_and_sends_the_application_alone()
+    {
+        await using var harness = new CommandHarness();
+        harness.Expect("EXEC Answer", "200 result=0");
+
+        Assert.Equal(0, await harness.RunAsync(s => s.ExecAsync("Answer", null, CancellationToken.None)));
     }
 
     [Fact]

@@ -222,6 +222,14 @@ public sealed class AgiCommandWriterTests
     }
 
     [Fact]
+    public void The_refusal_of_an_8191_byte_line_names_the_length_and_the_limit_plainly()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => AgiCommandWriter.Measure("NOOP", [new string('x', 8191 - "NOOP ".Length)]));
+
+        Assert.StartsWith("'NOOP' would be a 8191-byte line; the most that can be sent is 8190 bytes and its LF.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Up_to_127_words_are_accepted_and_reach_Asterisk()
     {
         string[] arguments = [.. Enumerable.Range(0, 126).Select(i => i % 10 == 0 ? string.Empty : $"a{i}")];

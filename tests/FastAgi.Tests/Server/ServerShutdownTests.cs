@@ -77,6 +77,28 @@ public class ServerShutdownTests
     }
 
     [Fact]
+    public async Task A_call_cut_at_the_shutdown_deadline_ends_as_shutdown_not_as_a_hangup()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(
+            agi => agi.MapScript("stuck", async (s, ct) =>
+            {
+                running.SetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }),
+            options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
+        Task<FakeCallResult> call = AsteriskCalls.Strict("stuck", "1700000003.4").CallAsync(server.Endpoint);
+        await running.Task.WaitOrFail("the call to start");
+
+        await server.StopAsync();
+        (await call.WaitOrFail("the call to end")).AssertLines();
+
+        // The caller did not hang up: the server cut the call.
+        Assert.Contains(server.Logs.GetSnapshot(), static record => record.Message == "Call ended: shutdown");
+        Assert.DoesNotContain(server.Logs.GetSnapshot(), static record => record.Message == "Call ended: hangup");
+    }
+
+    [Fact]
     public async Task Stop_closes_a_connection_still_sending_its_environment()
     {
         await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("any", (s, ct) => Task.CompletedTask));
