@@ -362,6 +362,7 @@ public sealed partial class AgiSession : IAsyncDisposable
     }
 
     /// <summary>Writes the fence once both the command has been flushed and its reply has begun, whichever is seen last.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendFenceWhenDueAsync(bool commandFlushed)
     {
         AgiReplyFence fence;
