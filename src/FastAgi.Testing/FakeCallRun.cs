@@ -135,7 +135,7 @@ internal sealed partial class FakeCallRun
                 if (_asteriskClosed)
                 {
                     // Asterisk has left the AGI; what the server still sends is never read (04i).
-                    Note($"ignored after Asterisk closed: {Show(bytes)}");
+                    Note(fence ? $"fence ignored after Asterisk closed: {Show(bytes)}" : $"ignored after Asterisk closed: {Show(bytes)}");
                     if (!fence && _fake.Replay is { } replay && !SentAfterCloseAsRecorded(replay, bytes))
                     {
                         return;

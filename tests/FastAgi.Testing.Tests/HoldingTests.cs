@@ -166,7 +166,7 @@ public sealed class HoldingTests
         Assert.True(same.Succeeded, same.Failure);
 
         FakeCallResult other = await FakeAsterisk.FromRecording(recorded, options: new FakeAsteriskOptions { ThrowOnFailure = false }).CallAsync(Script("something else"));
-        if (other.Transcript.Contains("ignored after Asterisk closed", StringComparison.Ordinal))
+        if (other.Transcript.Contains("** ignored after Asterisk closed: NOOP", StringComparison.Ordinal))
         {
             Assert.Equal(FakeCallEnding.UnexpectedCommand, other.Ending);
             Assert.Contains("but the recorded server sent 'NOOP after EOF'", other.Failure, StringComparison.Ordinal);
