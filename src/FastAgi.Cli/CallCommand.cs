@@ -9,8 +9,8 @@ namespace FastAgi.Cli;
 internal static class CallCommand
 {
     public const int Success = 0;
-    public const int UsageError = 1;
-    public const int FailureLine = 2;
+    public const int FailureLine = 1;
+    public const int UsageError = CommandLine.UsageError;
     public const int Misbehaved = 3;
     public const int ConnectionFailed = 4;
 

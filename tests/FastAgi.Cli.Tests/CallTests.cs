@@ -45,11 +45,11 @@ public sealed partial class CallTests
     }
 
     [Fact]
-    public async Task An_unknown_script_exits_2_after_the_failure_line()
+    public async Task An_unknown_script_exits_1_after_the_failure_line()
     {
         (int exit, string output, _) = await CallServeAsync("no/such/script");
 
-        Assert.Equal(2, exit);
+        Assert.Equal(1, exit);
         Assert.Equal(["-> SET VARIABLE FASTAGI_ERROR NOTFOUND", "<- 200 result=1", "-> failure", "<- HANGUP"], Conversation(output));
     }
 
@@ -188,11 +188,24 @@ public sealed partial class CallTests
     [InlineData("call", "agi://127.0.0.1/hello", "--digits", "12x")]
     [InlineData("call", "agi://127.0.0.1/hello", "--frobnicate")]
     [InlineData("call", "agi://127.0.0.1/hello", "--arg")]
-    public async Task Usage_errors_exit_1(params string[] args)
+    public async Task Usage_errors_exit_2_with_one_line(params string[] args)
     {
-        (int exit, _, string error) = await RunAsync(TextReader.Null, args);
-        Assert.Equal(1, exit);
-        Assert.NotEmpty(error);
+        (int exit, string output, string error) = await RunAsync(TextReader.Null, args);
+        Assert.Equal(2, exit);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.Empty(output);
+    }
+
+    [Theory]
+    [InlineData("call", "--help")]
+    [InlineData("call", "-h")]
+    [InlineData("call", "agi://127.0.0.1/hello", "--help")]
+    public async Task Call_help_prints_its_options_and_exits_0(params string[] args)
+    {
+        (int exit, string output, string error) = await RunAsync(TextReader.Null, args);
+        Assert.Equal(0, exit);
+        Assert.Contains("--digits DIGITS", output, StringComparison.Ordinal);
+        Assert.Empty(error);
     }
 
     [Fact]

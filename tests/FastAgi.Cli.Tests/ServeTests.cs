@@ -21,9 +21,80 @@ public sealed class ServeTests
     }
 
     [Fact]
-    public async Task Unknown_command_exits_non_zero()
+    public void Unknown_serve_options_are_refused()
     {
-        Assert.Equal(1, await CommandLine.RunAsync(["frobnicate"]));
+        ArgumentException error = Assert.Throws<ArgumentException>(() => CommandLine.TranslateServeOptions(["--lissten", "127.0.0.1:4573"]));
+        Assert.Contains("'--lissten'", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CommandLine.TranslateServeOptions(["127.0.0.1:4573"]));
+        Assert.Throws<ArgumentException>(() => CommandLine.TranslateServeOptions(["--listen", "--FastAgi:Backlog=10"]));
+        Assert.Throws<ArgumentException>(() => CommandLine.TranslateServeOptions(["--verbose"]));
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("serve", "--lissten", "127.0.0.1:4573")]
+    [InlineData("serve", "--listen")]
+    [InlineData("serve", "--listen", "bogus")]
+    [InlineData("serve", "--listen", "127.0.0.1:99999")]
+    [InlineData("serve", "--FastAgi:ShutdownTimeout=soon")]
+    [InlineData("serve", "--FastAgi:EnvironmentTimeout=-00:00:01")]
+    [InlineData("serve", "--FastAgi:Transport=Carrier-pigeon")]
+    public async Task Bad_commands_options_and_settings_exit_2_with_one_line_and_start_no_server(params string[] args)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+
+        Assert.Equal(2, exit);
+        string line = Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("fastagi", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("serve", "--help")]
+    [InlineData("serve", "-h")]
+    [InlineData("serve", "--listen", "127.0.0.1:4573", "--help")]
+    [InlineData("--help")]
+    [InlineData("help")]
+    public async Task Help_prints_usage_and_exits_0_without_starting_a_server(params string[] args)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Usage", output, StringComparison.Ordinal);
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        (int exit, string output, _) = await RunAsync(["--version"]);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^fastagi \d+\.\d+\.\d+", output);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_and_exit_1()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        (int exit, _, string error) = await RunAsync(["serve", "--listen", $"127.0.0.1:{port}"]);
+
+        Assert.Equal(1, exit);
+        string line = Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.Contains("already in use", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await CommandLine.RunAsync(args, output, error, TextReader.Null).WaitAsync(Timeout);
+        return (exit, output.ToString(), error.ToString());
     }
 
     [Theory]

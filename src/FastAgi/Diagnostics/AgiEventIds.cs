@@ -23,6 +23,9 @@ public static class AgiEventIds
     /// <summary>An unexpected error on an event loop thread of the epoll transport; the loop goes on serving its other calls.</summary>
     public const int EventLoopFault = 1005;
 
+    /// <summary>The server has stopped: how many calls finished during the drain and how many were cut at its deadline.</summary>
+    public const int ServerStopped = 1006;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>

@@ -21,6 +21,13 @@ public sealed class AgiServerOptions
     /// <summary>How long stopping the server waits for calls in progress to finish before closing their connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether several processes may listen on the same port (SO_REUSEPORT): the kernel then spreads new connections between
+    /// them. Off by default, so that a second server started on a port already in use fails at start with "address in use"
+    /// instead of silently taking part of the calls. Turn it on in every process that shares the port (Linux and BSD).
+    /// </summary>
+    public bool ReusePort { get; set; }
+
     /// <summary>The listen backlog: connections the operating system queues before the server accepts them. Raise it for bursts of thousands of calls.</summary>
     public int Backlog { get; set; } = 512;
 

@@ -38,6 +38,28 @@ public static class FastAgiServiceCollectionExtensions
         services.AddMetrics();
         services.AddLogging();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgiServerOptions>, AgiServerOptionsValidator>());
+
+        // The host stops waiting for hosted services at its own ShutdownTimeout (30 s unless set), which would cut the drain
+        // short: raise it to cover FastAgi's, plus the grace scripts get once their connections are closed.
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<AgiServerOptions>>(static (host, agi) =>
+        {
+            AgiServerOptions options;
+            try
+            {
+                options = agi.Value;
+            }
+            catch (OptionsValidationException)
+            {
+                // Reported when the host starts, as every other setting is.
+                return;
+            }
+
+            TimeSpan needed = options.ShutdownTimeout + AgiServer.AbortGracePeriod + TimeSpan.FromSeconds(1);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgiConnectionHandler>();
         services.TryAddSingleton<AgiServer>();

@@ -18,7 +18,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly AgiConnectionHandler _handler;
     private readonly AgiServerOptions _options;
     private readonly ILogger<AgiServer> _logger;
-    private static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
+    /// <summary>How long scripts get to end once their connections were closed at the shutdown deadline.</summary>
+    internal static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<long, (IAgiConnection Transport, Task Task)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -60,9 +61,18 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                     listener.DualMode = true;
                 }
 
-                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                AllowRebind(listener, _options.ReusePort);
                 listener.Bind(endpoint);
                 listener.Listen(_options.Backlog);
+            }
+            catch (SocketException ex)
+            {
+                listener.Dispose();
+                throw new IOException(
+                    ex.SocketErrorCode == SocketError.AddressAlreadyInUse
+                        ? $"Cannot listen on {endpoint}: the address is already in use, by another FastAGI server or another program. Stop it, or listen elsewhere (FastAgi:Listen)."
+                        : $"Cannot listen on {endpoint}: {ex.Message}.",
+                    ex);
             }
             catch
             {
@@ -100,7 +110,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             return;
         }
 
-        Log.Stopping(_logger, _connections.Count);
+        if (_endpoints.Count > 0)
+        {
+            Log.Stopping(_logger, _connections.Count);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (Socket listener in _listeners)
         {
@@ -114,6 +128,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
 
+        int inProgress = _connections.Count;
+        int cut = 0;
         Task drained = Task.WhenAll(_connections.Values.Select(c => c.Task));
         try
         {
@@ -121,7 +137,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            Log.AbortingCalls(_logger, _connections.Count);
+            cut = _connections.Count;
+            Log.AbortingCalls(_logger, cut);
             await _aborting.CancelAsync().ConfigureAwait(false);
             foreach ((IAgiConnection transport, _) in _connections.Values)
             {
@@ -136,6 +153,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                 Log.CallsIgnoredAbort(_logger, _connections.Count, AbortGracePeriod);
             }
         }
+
+        if (_endpoints.Count > 0)
+        {
+            Log.Stopped(_logger, inProgress - cut, cut);
+        }
     }
 
     /// <summary>Stops the server if it is running, closing every connection at once.</summary>
@@ -145,6 +167,30 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         _epoll?.Dispose();
         _stopping.Dispose();
         _aborting.Dispose();
+    }
+
+    /// <summary>
+    /// Lets the server bind again while connections of an earlier instance linger in TIME_WAIT, without letting two live
+    /// servers share the port: <see cref="SocketOptionName.ReuseAddress"/> would do both on Linux (it also sets SO_REUSEPORT),
+    /// and the kernel would then split calls between the two.
+    /// </summary>
+    private static void AllowRebind(Socket listener, bool reusePort)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows needs nothing to rebind, and its SO_REUSEADDR would let another process take the port over.
+            listener.ExclusiveAddressUse = true;
+            return;
+        }
+
+        bool linux = OperatingSystem.IsLinux();
+        int socketLevel = linux ? 1 : 0xffff;
+        listener.SetRawSocketOption(socketLevel, linux ? 2 : 0x4, BitConverter.GetBytes(1));
+        if (reusePort)
+        {
+            // SO_REUSEPORT: several processes listen, and the kernel spreads new connections between them.
+            listener.SetRawSocketOption(socketLevel, linux ? 15 : 0x200, BitConverter.GetBytes(1));
+        }
     }
 
     private static bool UsesEpoll(AgiServerOptions options)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using FastAgi.Hosting;
 using FastAgi.Server;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -122,5 +123,71 @@ public sealed class ListenTests
         builder.Services.AddFastAgi(o => o.Listen = listen)
             .MapScript("ping", async (session, cancellationToken) => await session.SendCommandAsync("NOOP", ["pong"], cancellationToken));
         return builder.Build();
+    }
+
+    public static TheoryData<TestTransport> Transports => TestTransports.All;
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task A_second_server_on_a_port_in_use_fails_at_start_with_address_in_use(TestTransport transport)
+    {
+        await using TestServer first = await TestServer.StartAsync(agi => agi.MapScript("x", (s, ct) => Task.CompletedTask), transport: transport);
+        string listen = first.Endpoint.ToString();
+
+        IOException error = await Assert.ThrowsAsync<IOException>(() => TestServer.StartAsync(
+            agi => agi.MapScript("x", (s, ct) => Task.CompletedTask), options => options.Listen = listen, transport: transport));
+
+        Assert.Contains($"Cannot listen on {listen}: the address is already in use", error.Message, StringComparison.Ordinal);
+    }
+
+    [LinuxTheory]
+    [MemberData(nameof(Transports))]
+    public async Task With_ReusePort_two_servers_share_a_port_and_both_take_calls(TestTransport transport)
+    {
+        await using TestServer first = await TestServer.StartAsync(
+            agi => agi.MapScript("who", (s, ct) => s.SendCommandAsync("VERBOSE", ["first"], ct).AsTask()), options => options.ReusePort = true, transport: transport);
+        string listen = first.Endpoint.ToString();
+        await using TestServer second = await TestServer.StartAsync(
+            agi => agi.MapScript("who", (s, ct) => s.SendCommandAsync("VERBOSE", ["second"], ct).AsTask()),
+            options =>
+            {
+                options.Listen = listen;
+                options.ReusePort = true;
+            },
+            transport: transport);
+
+        // The kernel spreads connections by their source port: some calls land on each server.
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 64 && seen.Count < 2; i++)
+        {
+            var asterisk = new FakeAsterisk();
+            asterisk.Environment.Script("who");
+            FakeCallResult call = await asterisk.CallAsync(first.Endpoint).WaitOrFail("a call");
+            seen.Add(call.Commands[0].Arguments[0]);
+        }
+
+        Assert.Equal(["first", "second"], seen.Order());
+    }
+
+    [Fact]
+    public void The_hosts_shutdown_timeout_is_raised_to_cover_the_drain()
+    {
+        var services = new ServiceCollection();
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        services.AddFastAgi(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.True(provider.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout >= TimeSpan.FromSeconds(25));
+    }
+
+    [Fact]
+    public void A_longer_host_shutdown_timeout_is_kept()
+    {
+        var services = new ServiceCollection();
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(5));
+        services.AddFastAgi(options => options.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), provider.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 }
