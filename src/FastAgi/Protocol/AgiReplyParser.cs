@@ -91,6 +91,7 @@ public static class AgiReplyParser
             text = body.IsEmpty ? string.Empty : Decode(body);
         }
 
+        ThrowIfNul(reader.Sequence.Slice(reader.Position, scan.Position));
         reader = scan;
         reply = new AgiReply(statusCode, text, usage);
         return AgiReplyParseStatus.Reply;
@@ -192,6 +193,7 @@ public static class AgiReplyParser
         // Measured as the line parser measures a reply: without its final LF.
         ThrowIfTooLong(region.Length - 1, limits);
 
+        ThrowIfNul(region);
         reply = ParseRegion(region.Slice(0, region.Length - 1));
         reader = search;
         return AgiReplyParseStatus.Reply;
@@ -271,7 +273,77 @@ public static class AgiReplyParser
             AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"Expected a reply starting with a three-digit status code, got '{Describe(line)}'.");
         }
 
-        return ((head[0] - '0') * 100) + ((head[1] - '0') * 10) + (head[2] - '0');
+        int statusCode = ((head[0] - '0') * 100) + ((head[1] - '0') * 10) + (head[2] - '0');
+
+        // agi_handle_command() answers 200, 510, 511 and 520; GOSUB (app_stack.c) adds 100 and 503.
+        if (statusCode is not (100 or 200 or 503 or 510 or 511 or 520))
+        {
+            AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"Asterisk never answers with status {statusCode}: got '{Describe(line)}'.");
+        }
+
+        ValidateHead(line);
+        return statusCode;
+    }
+
+    /// <summary>
+    /// Checks what no value can hold: a NUL (Asterisk's "%s" stops at one), and before any parenthesis or quote a
+    /// control character, a <c>result=</c> that is neither a number nor digits, or a CR ending the line (Asterisk ends lines
+    /// with LF alone).
+    /// </summary>
+    private static void ValidateHead(ReadOnlySequence<byte> line)
+    {
+        if (line.PositionOf((byte)0) is not null)
+        {
+            AgiProtocolException.Throw(AgiProtocolError.NulByte, $"A reply holds a NUL byte, which Asterisk never writes: '{Describe(line)}'.");
+        }
+
+        SequenceReader<byte> head = new(line);
+        head.Advance(Math.Min(4, line.Length));
+        bool result = head.IsNext("result="u8, advancePast: true);
+        bool inResult = result;
+        bool signAllowed = result;
+        while (head.TryRead(out byte value))
+        {
+            if (value is (byte)'(' or (byte)'"')
+            {
+                // The value or a quoted text: raw bytes from here on.
+                return;
+            }
+
+            if (inResult)
+            {
+                if (value == (byte)' ')
+                {
+                    inResult = false;
+                }
+                else if (!IsDigit(value) && !(signAllowed && value == (byte)'-') && value is not ((byte)'*' or (byte)'#' or (>= (byte)'A' and <= (byte)'D') or (>= (byte)'a' and <= (byte)'d')))
+                {
+                    // A number, or GET DATA's digits ("200 result=%s"), which may hold * # and A-D.
+                    AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply's result is neither a number nor digits: '{Describe(line)}'.");
+                }
+
+                signAllowed = false;
+                continue;
+            }
+
+            if (value == (byte)'\r' && head.End)
+            {
+                AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply line ends with CR LF; Asterisk ends its lines with LF alone: '{Describe(line)}'.");
+            }
+
+            if (value is < 0x20 or 0x7f && value != (byte)'\t')
+            {
+                AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply holds a control character outside its value: '{Describe(line)}'.");
+            }
+        }
+    }
+
+    private static void ThrowIfNul(ReadOnlySequence<byte> message)
+    {
+        if (message.PositionOf((byte)0) is not null)
+        {
+            AgiProtocolException.Throw(AgiProtocolError.NulByte, "A reply holds a NUL byte, which Asterisk never writes.");
+        }
     }
 
     private static bool IsFinalLine(ReadOnlySequence<byte> line, int statusCode)

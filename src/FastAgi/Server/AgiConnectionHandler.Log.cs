@@ -1,4 +1,5 @@
 using FastAgi.Diagnostics;
+using FastAgi.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace FastAgi.Server;
@@ -18,17 +19,26 @@ public sealed partial class AgiConnectionHandler
         [LoggerMessage(AgiEventIds.CallEnded, LogLevel.Debug, "Call ended: {Outcome}")]
         public static partial void CallEnded(ILogger logger, string outcome);
 
-        [LoggerMessage(AgiEventIds.ScriptNotFound, LogLevel.Warning, "No script is mapped to '{Script}' (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=NOTFOUND")]
-        public static partial void ScriptNotFound(ILogger logger, string script, string? agiUniqueId);
+        [LoggerMessage(AgiEventIds.ScriptNotFound, LogLevel.Warning, "No script is mapped to '{Script}' (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=NOTFOUND ({Suppressed} more since the last such warning)")]
+        public static partial void ScriptNotFound(ILogger logger, string script, string agiUniqueId, long suppressed);
+
+        [LoggerMessage(AgiEventIds.ScriptNotFound, LogLevel.Debug, "No script is mapped to '{Script}' (call {AgiUniqueId})")]
+        public static partial void ScriptNotFoundDetail(ILogger logger, string script, string agiUniqueId);
 
         [LoggerMessage(AgiEventIds.ScriptFailed, LogLevel.Error, "Script '{Script}' failed (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=EXCEPTION")]
-        public static partial void ScriptFailed(ILogger logger, string script, string? agiUniqueId, Exception exception);
+        public static partial void ScriptFailed(ILogger logger, string script, string agiUniqueId, Exception exception);
 
-        [LoggerMessage(AgiEventIds.ProtocolError, LogLevel.Warning, "Connection {ConnectionId} broke the FastAGI protocol; closing it")]
-        public static partial void ProtocolError(ILogger logger, string connectionId, Exception exception);
+        [LoggerMessage(AgiEventIds.ProtocolError, LogLevel.Warning, "Connection {ConnectionId} broke the FastAGI protocol ({ProtocolError}: {Reason}); closed it ({Suppressed} more since the last such warning)")]
+        public static partial void ProtocolError(ILogger logger, string connectionId, AgiProtocolError protocolError, string reason, long suppressed);
 
-        [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Warning, "Connection {ConnectionId} sent no complete environment within {Timeout}; closing it")]
-        public static partial void EnvironmentTimedOut(ILogger logger, string connectionId, TimeSpan timeout);
+        [LoggerMessage(AgiEventIds.ProtocolError, LogLevel.Debug, "Connection {ConnectionId} broke the FastAGI protocol ({ProtocolError}: {Reason}); closed it")]
+        public static partial void ProtocolErrorDetail(ILogger logger, string connectionId, AgiProtocolError protocolError, string reason);
+
+        [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Warning, "Connection {ConnectionId} sent no complete environment within {Timeout}; closed it ({Suppressed} more since the last such warning)")]
+        public static partial void EnvironmentTimedOut(ILogger logger, string connectionId, TimeSpan timeout, long suppressed);
+
+        [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Debug, "Connection {ConnectionId} sent no complete environment within {Timeout}; closed it")]
+        public static partial void EnvironmentTimedOutDetail(ILogger logger, string connectionId, TimeSpan timeout);
 
         [LoggerMessage(AgiEventIds.EnvironmentIncomplete, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
         public static partial void EnvironmentIncomplete(ILogger logger, string connectionId);

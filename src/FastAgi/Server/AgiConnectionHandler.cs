@@ -27,6 +27,9 @@ public sealed partial class AgiConnectionHandler
     private readonly ILogger _logger;
     private readonly AgiMetrics _metrics;
     private readonly TimeProvider _timeProvider;
+    private readonly LogThrottle _protocolErrors;
+    private readonly LogThrottle _environmentTimeouts;
+    private readonly LogThrottle _notFound;
 
     /// <summary>Creates a handler; the server gets one from dependency injection.</summary>
     public AgiConnectionHandler(
@@ -44,6 +47,9 @@ public sealed partial class AgiConnectionHandler
         _logger = logger;
         _metrics = new AgiMetrics(meterFactory);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _protocolErrors = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
+        _environmentTimeouts = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
+        _notFound = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
     }
 
     /// <summary>Serves the connection until the script ends or the peer goes away; completes both sides of <paramref name="transport"/> before returning.</summary>
@@ -115,7 +121,7 @@ public sealed partial class AgiConnectionHandler
                 if (result.IsCanceled && deadline.Expired)
                 {
                     _metrics.ConnectionError("environment_timeout");
-                    Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout);
+                    LogEnvironmentTimedOut(connectionId);
                     return null;
                 }
 
@@ -130,7 +136,7 @@ public sealed partial class AgiConnectionHandler
         catch (AgiProtocolException ex)
         {
             _metrics.ConnectionError(ex.Error.ToString());
-            Log.ProtocolError(_logger, connectionId, ex);
+            LogProtocolError(connectionId, ex);
             return null;
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
@@ -141,7 +147,7 @@ public sealed partial class AgiConnectionHandler
 
     private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, CancellationToken shutdownAbort)
     {
-        using IDisposable? scope = Log.BeginCallScope(_logger, request.UniqueId ?? string.Empty, request.ScriptPath);
+        using IDisposable? scope = Log.BeginCallScope(_logger, AgiLogText.Escape(request.UniqueId, 64), AgiLogText.Escape(request.ScriptPath));
         var session = new AgiSession(request, transport.Output, _services, _logger);
         await using (session.ConfigureAwait(false))
         {
@@ -167,12 +173,12 @@ public sealed partial class AgiConnectionHandler
     {
         if (!_routes.TryResolve(request.ScriptPath, out AgiScript? script))
         {
-            Log.ScriptNotFound(_logger, request.ScriptPath, request.UniqueId);
+            LogScriptNotFound(request);
             await ReportFailureAsync(session, "NOTFOUND").ConfigureAwait(false);
             return "not_found";
         }
 
-        Log.CallStarted(_logger, request.ScriptPath, request.Channel);
+        Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.Channel));
         try
         {
             await script(session, session.HangupToken).ConfigureAwait(false);
@@ -183,9 +189,14 @@ public sealed partial class AgiConnectionHandler
             // The server closing the call at the shutdown deadline looks like a hangup to the script; it is not the caller's.
             return shutdownAbort.IsCancellationRequested ? "shutdown" : "hangup";
         }
+        catch (AgiProtocolException)
+        {
+            // Asterisk's bytes broke the protocol (logged by the reader): the peer's fault, not the script's.
+            return "protocol_error";
+        }
         catch (Exception ex)
         {
-            Log.ScriptFailed(_logger, request.ScriptPath, request.UniqueId, ex);
+            Log.ScriptFailed(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.UniqueId, 64), ex);
             await ReportFailureAsync(session, "EXCEPTION").ConfigureAwait(false);
             return "exception";
         }
@@ -207,14 +218,16 @@ public sealed partial class AgiConnectionHandler
 
     private async Task ReadRepliesAsync(PipeReader input, AgiSession session, string connectionId)
     {
+        AgiProtocolException? protocolError = null;
         try
         {
             await AgiReplyReader.ReadAsync(input, session, _options.Limits).ConfigureAwait(false);
         }
         catch (AgiProtocolException ex)
         {
+            protocolError = ex;
             _metrics.ConnectionError(ex.Error.ToString());
-            Log.ProtocolError(_logger, connectionId, ex);
+            LogProtocolError(connectionId, ex);
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {
@@ -227,7 +240,48 @@ public sealed partial class AgiConnectionHandler
         }
         finally
         {
-            session.OnConnectionClosed();
+            // The command waiting for the broken reply fails with the protocol error itself; later ones as on a close.
+            session.OnConnectionClosed(protocolError);
+        }
+    }
+
+    // A peer that is not Asterisk, or a flood of them, costs a Debug line each and a warning every few seconds, never a
+    // stack trace: what it sent is escaped and cut in the exception's message and in the paths below.
+    private void LogProtocolError(string connectionId, AgiProtocolException ex)
+    {
+        if (_protocolErrors.TryEnter(out long suppressed))
+        {
+            Log.ProtocolError(_logger, connectionId, ex.Error, ex.Message, suppressed);
+        }
+        else
+        {
+            Log.ProtocolErrorDetail(_logger, connectionId, ex.Error, ex.Message);
+        }
+    }
+
+    private void LogEnvironmentTimedOut(string connectionId)
+    {
+        if (_environmentTimeouts.TryEnter(out long suppressed))
+        {
+            Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout, suppressed);
+        }
+        else
+        {
+            Log.EnvironmentTimedOutDetail(_logger, connectionId, _options.EnvironmentTimeout);
+        }
+    }
+
+    private void LogScriptNotFound(AgiRequest request)
+    {
+        string path = AgiLogText.Escape(request.ScriptPath);
+        string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
+        if (_notFound.TryEnter(out long suppressed))
+        {
+            Log.ScriptNotFound(_logger, path, uniqueId, suppressed);
+        }
+        else
+        {
+            Log.ScriptNotFoundDetail(_logger, path, uniqueId);
         }
     }
 

@@ -308,7 +308,10 @@ public sealed partial class AgiSession : IAsyncDisposable
     }
 
     /// <summary>Records that the connection is gone: the command in flight fails and later ones throw.</summary>
-    internal void OnConnectionClosed()
+    internal void OnConnectionClosed() => OnConnectionClosed(null);
+
+    /// <summary>Records that the connection is gone; the command in flight fails with <paramref name="error"/> when Asterisk's bytes broke the protocol.</summary>
+    internal void OnConnectionClosed(AgiProtocolException? error)
     {
         CommandState previous;
         lock (_sync)
@@ -331,7 +334,7 @@ public sealed partial class AgiSession : IAsyncDisposable
 
         if (previous == CommandState.Waiting)
         {
-            _reply.SetException(ConnectionClosed());
+            _reply.SetException(error is null ? ConnectionClosed() : new AgiProtocolException(error.Error, error.Message));
         }
         else if (previous == CommandState.Abandoned)
         {

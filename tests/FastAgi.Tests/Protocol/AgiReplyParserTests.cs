@@ -454,6 +454,42 @@ public sealed partial class AgiReplyParserTests
     }
 
     [Theory]
+    [InlineData("999 foo\n", AgiProtocolError.MalformedReply)]
+    [InlineData("300 result=0\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=xyz\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=1x (y)\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=--1\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=0\r\n", AgiProtocolError.MalformedReply)]
+    [InlineData("510 Invalid or unknown command\r\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=0 endpos=8000\u0001\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=0\u001b[2J\n", AgiProtocolError.MalformedReply)]
+    [InlineData("200 result=0\0\n", AgiProtocolError.NulByte)]
+    [InlineData("200 result=1 (a\0b)\n", AgiProtocolError.NulByte)]
+    [InlineData("520-Invalid command syntax.  Proper usage follows:\nus\0age\n520 End of proper usage.\n", AgiProtocolError.NulByte)]
+    public void Replies_Asterisk_never_writes_are_refused(string text, AgiProtocolError error)
+    {
+        foreach (SequenceShape shape in ReadOnlySequenceFactory.Shapes)
+        {
+            AssertProtocolError(error, shape, text, AgiProtocolLimits.Default);
+        }
+    }
+
+    [Theory]
+    [InlineData("200 result=\n", "")]
+    [InlineData("200 result=*12#\n", "*12#")]
+    [InlineData("200 result=A1 (timeout)\n", "A1")]
+    [InlineData("200 result=-1 endpos=0\n", "-1")]
+    [InlineData("200 result=1 (tab\there, CR\r, ESC\u001b)\n", "1")]
+    [InlineData("200 result=1 (speech) endpos=0 results=1 score0=9 text0=\"a\u0001b\" grammar0=g\n", "1")]
+    public void Replies_that_only_look_odd_are_accepted(string text, string result)
+    {
+        foreach (SequenceShape shape in ReadOnlySequenceFactory.Shapes)
+        {
+            Assert.Equal(result, ParseOne(shape, text, AgiProtocolLimits.Default).Result);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes))]
     public void Garbage_after_a_good_reply_is_refused_only_when_reached(SequenceShape shape)
     {
