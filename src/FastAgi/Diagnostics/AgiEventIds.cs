@@ -26,6 +26,18 @@ public static class AgiEventIds
     /// <summary>The server has stopped: how many calls finished during the drain and how many were cut at its deadline.</summary>
     public const int ServerStopped = 1006;
 
+    /// <summary>How many calls the server takes at once (and, as a warning, that the descriptor limit lowered the setting).</summary>
+    public const int ServerCapacity = 1007;
+
+    /// <summary>The server listens beyond loopback with no allowlist.</summary>
+    public const int OpenToEveryone = 1008;
+
+    /// <summary>A connection from an address the allowlist does not list was closed (throttled).</summary>
+    public const int PeerNotAllowed = 1009;
+
+    /// <summary>The server is at capacity: calls are answered BUSY, or idle connections closed to make room (throttled).</summary>
+    public const int AtCapacity = 1010;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>

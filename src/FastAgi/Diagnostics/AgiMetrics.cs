@@ -12,6 +12,7 @@ internal sealed class AgiMetrics
     private readonly UpDownCounter<long> _activeCalls;
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _connectionErrors;
+    private readonly Counter<long> _connectionsRefused;
 
     public AgiMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +24,7 @@ internal sealed class AgiMetrics
             "Time from accepting the connection to closing it.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800] });
         _connectionErrors = meter.CreateCounter<long>("fastagi.server.connection.errors", "{error}", "Connections that ended in a protocol or transport error.");
+        _connectionsRefused = meter.CreateCounter<long>("fastagi.server.connections.refused", "{connection}", "Connections refused: not on the allowlist, over capacity (BUSY), while draining (SHUTDOWN), or idle at capacity.");
     }
 
     public void CallStarted()
@@ -43,6 +45,14 @@ internal sealed class AgiMetrics
         if (_callDuration.Enabled)
         {
             _callDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("fastagi.call.outcome", outcome));
+        }
+    }
+
+    public void ConnectionRefused(string reason, int count = 1)
+    {
+        if (_connectionsRefused.Enabled)
+        {
+            _connectionsRefused.Add(count, new KeyValuePair<string, object?>("fastagi.refusal.reason", reason));
         }
     }
 

@@ -15,6 +15,20 @@ public sealed class AgiServerOptions
     /// <remarks>FastAGI has no authentication: listen only on addresses your Asterisk servers reach, and firewall the port.</remarks>
     public string Listen { get; set; } = "0.0.0.0:4573";
 
+    /// <summary>
+    /// The most calls served at once; 0 (the default) takes as many as the process's descriptor limit (<c>LimitNOFILE</c>,
+    /// <c>ulimit -n</c>) leaves after what is open and a reserve. A larger value is lowered to that. Past it, calls are answered
+    /// at once with <c>FASTAGI_ERROR=BUSY</c> and <c>AGISTATUS=FAILURE</c>, so the dialplan can try another server.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; }
+
+    /// <summary>
+    /// Who may connect: comma-separated addresses and CIDR networks, IPv4 and IPv6 (<c>10.0.0.0/8, 192.168.1.20, fd00::/8</c>).
+    /// Empty (the default) lets everyone in: FastAGI has no authentication, so in production list your Asterisk servers. A
+    /// connection from elsewhere is closed before a byte is read.
+    /// </summary>
+    public string? AllowedPeers { get; set; }
+
     /// <summary>How long a new connection may take to send its environment block before it is closed. Asterisk sends it at once; the limit keeps idle port scanners from holding connections.</summary>
     public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -18,6 +18,20 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
             failures.Add(ex.Message);
         }
 
+        try
+        {
+            _ = Server.AgiPeerAllowlist.Parse(options.AllowedPeers);
+        }
+        catch (FormatException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        if (options.MaxConcurrentCalls < 0)
+        {
+            failures.Add($"FastAgi:MaxConcurrentCalls must be 0 (as many as the descriptor limit allows) or more, not {options.MaxConcurrentCalls}.");
+        }
+
         if (options.EnvironmentTimeout <= TimeSpan.Zero)
         {
             failures.Add($"FastAgi:EnvironmentTimeout must be positive, not {options.EnvironmentTimeout}.");

@@ -21,6 +21,15 @@ public sealed partial class AgiConnectionHandler
     /// <summary>The channel variable set when the server could not run the call's script.</summary>
     public const string ErrorVariable = "FASTAGI_ERROR";
 
+    /// <summary>How long a refused connection may take to send its environment before it is dropped without an answer.</summary>
+    private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the rest of an environment block too large to parse may take to arrive.</summary>
+    private static readonly TimeSpan SkipDeadline = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least an environment block too large to parse may be skipped over to answer LIMIT.</summary>
+    private const long MaxSkippedEnvironment = 1024 * 1024;
+
     private readonly AgiRouteTable _routes;
     private readonly AgiServerOptions _options;
     private readonly IServiceProvider _services;
@@ -52,36 +61,42 @@ public sealed partial class AgiConnectionHandler
         _notFound = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
     }
 
+    /// <summary>The handler's instruments, which the server adds its refusals to.</summary>
+    internal AgiMetrics Metrics => _metrics;
+
     /// <summary>Serves the connection until the script ends or the peer goes away; completes both sides of <paramref name="transport"/> before returning.</summary>
     /// <param name="transport">The connection: Asterisk's bytes on <see cref="IDuplexPipe.Input"/>, ours on <see cref="IDuplexPipe.Output"/>.</param>
     /// <param name="connectionId">An id for logs.</param>
     /// <param name="cancellationToken">Aborts the environment read; a running script is stopped by closing the transport instead.</param>
     public Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken = default)
-        => HandleAsync(transport, connectionId, cancellationToken, CancellationToken.None);
+        => HandleAsync(transport, connectionId, AgiConnectionContext.None, cancellationToken);
 
-    /// <summary>Serves the connection; <paramref name="shutdownAbort"/> fires when the server closes it at the shutdown deadline, so the call's outcome is <c>shutdown</c>.</summary>
-    internal Task HandleAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken, CancellationToken shutdownAbort)
+    /// <summary>Serves a connection the server accepted, refusing it as <paramref name="context"/> says.</summary>
+    internal Task HandleAsync(IDuplexPipe transport, string connectionId, AgiConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
 
         // Scripts run on the thread pool as they do under the server, never on a caller's synchronization context
         // (a UI or a test framework's), which would change when a script sees a reply relative to the HANGUP after it.
         return SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default
-            ? HandleCoreAsync(transport, connectionId, cancellationToken, shutdownAbort)
-            : Task.Run(() => HandleCoreAsync(transport, connectionId, cancellationToken, shutdownAbort), CancellationToken.None);
+            ? HandleCoreAsync(transport, connectionId, context, cancellationToken)
+            : Task.Run(() => HandleCoreAsync(transport, connectionId, context, cancellationToken), CancellationToken.None);
     }
 
-    private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, CancellationToken cancellationToken, CancellationToken shutdownAbort)
+    private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, AgiConnectionContext context, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         _metrics.CallStarted();
         string outcome = "error";
         try
         {
-            AgiRequest? request = await ReadRequestAsync(transport.Input, connectionId, cancellationToken).ConfigureAwait(false);
+            // A refused connection is answered once its environment is in, or dropped soon: it must not hold a slot.
+            TimeSpan deadline = context.Refusal is null ? _options.EnvironmentTimeout : Min(_options.EnvironmentTimeout, RefusalDeadline);
+            (AgiRequest? request, string? refusal) = await ReadRequestAsync(transport.Input, connectionId, deadline, cancellationToken).ConfigureAwait(false);
             if (request is not null)
             {
-                outcome = await RunCallAsync(transport, request, connectionId, shutdownAbort).ConfigureAwait(false);
+                context.OnEnvironmentReceived();
+                outcome = await RunCallAsync(transport, request, connectionId, context, refusal ?? context.Refusal).ConfigureAwait(false);
             }
         }
         finally
@@ -92,14 +107,14 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private async Task<AgiRequest?> ReadRequestAsync(PipeReader input, string connectionId, CancellationToken cancellationToken)
+    private async Task<(AgiRequest? Request, string? Refusal)> ReadRequestAsync(PipeReader input, string connectionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var parser = new AgiRequestParser(_options.Limits);
 
         // The deadline and a server stop cancel the pending read rather than a token: no per-read token registration
         // on the socket, on the path every call takes.
         var deadline = new EnvironmentDeadline(input);
-        using ITimer timer = _timeProvider.CreateTimer(static state => ((EnvironmentDeadline)state!).Expire(), deadline, _options.EnvironmentTimeout, Timeout.InfiniteTimeSpan);
+        using ITimer timer = _timeProvider.CreateTimer(static state => ((EnvironmentDeadline)state!).Expire(), deadline, timeout, Timeout.InfiniteTimeSpan);
         using CancellationTokenRegistration stopping = cancellationToken.UnsafeRegister(static state => ((EnvironmentDeadline)state!).Stop(), deadline);
         try
         {
@@ -108,28 +123,46 @@ public sealed partial class AgiConnectionHandler
                 ReadResult result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 var reader = new SequenceReader<byte>(buffer);
-                bool done = parser.TryParse(ref reader, out AgiRequest? request);
-
-                // Bytes after the blank line (a HANGUP sent at once, 05f) stay unexamined, or the reply reader's first
-                // ReadAsync would wait for more data before handing them over.
-                input.AdvanceTo(reader.Position, done ? reader.Position : buffer.End);
-                if (done)
+                bool done;
+                try
                 {
-                    return deadline.Receive() ? request : null;
+                    done = parser.TryParse(ref reader, out AgiRequest? parsed);
+                    if (done)
+                    {
+                        // Bytes after the blank line (a HANGUP sent at once, 05f) stay unexamined, or the reply reader's
+                        // first ReadAsync would wait for more data before handing them over.
+                        input.AdvanceTo(reader.Position);
+                        return deadline.Receive() ? (parsed, null) : (null, null);
+                    }
+                }
+                catch (AgiProtocolException ex) when (ex.Error is AgiProtocolError.EnvironmentLineTooLong or AgiProtocolError.EnvironmentTooLarge or AgiProtocolError.TooManyEnvironmentLines)
+                {
+                    // Real Asterisk with values beyond the limits (127 long arguments, say): skip the rest of the block and
+                    // tell the dialplan, rather than leave it to believe the AGI ran (a close after the environment is SUCCESS).
+                    input.AdvanceTo(reader.Position, buffer.End);
+                    _metrics.ConnectionError(ex.Error.ToString());
+                    LogProtocolError(connectionId, ex);
+
+                    // Asterisk writes its block in one burst: a peer that is not done within a second is not Asterisk.
+                    using ITimer skipping = _timeProvider.CreateTimer(static state => ((EnvironmentDeadline)state!).Expire(), deadline, SkipDeadline, Timeout.InfiniteTimeSpan);
+                    return await SkipEnvironmentAsync(input, deadline).ConfigureAwait(false) && deadline.Receive()
+                        ? (new AgiRequest([]), "LIMIT")
+                        : (null, null);
                 }
 
+                input.AdvanceTo(reader.Position, buffer.End);
                 if (result.IsCanceled && deadline.Expired)
                 {
                     _metrics.ConnectionError("environment_timeout");
                     LogEnvironmentTimedOut(connectionId);
-                    return null;
+                    return (null, null);
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     // Scanners and health checks connect and close, and a stopping server cancels: a debug line at most.
                     Log.EnvironmentIncomplete(_logger, connectionId);
-                    return null;
+                    return (null, null);
                 }
             }
         }
@@ -137,25 +170,73 @@ public sealed partial class AgiConnectionHandler
         {
             _metrics.ConnectionError(ex.Error.ToString());
             LogProtocolError(connectionId, ex);
-            return null;
+            return (null, null);
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
         {
-            return null;
+            return (null, null);
         }
     }
 
-    private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, CancellationToken shutdownAbort)
+    /// <summary>Reads up to the blank line that ends an environment block too large to parse; false when it does not come (in the deadline, or within a bound).</summary>
+    private async Task<bool> SkipEnvironmentAsync(PipeReader input, EnvironmentDeadline deadline)
+    {
+        long skipped = 0;
+        long bound = Math.Max(MaxSkippedEnvironment, 4L * _options.Limits.MaxEnvironmentSize);
+        bool atLineStart = true;
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            var reader = new SequenceReader<byte>(buffer);
+
+            // The block ends with an empty line: a LF at the start of a line.
+            while (reader.TryRead(out byte value))
+            {
+                if (value == (byte)'\n')
+                {
+                    if (atLineStart)
+                    {
+                        input.AdvanceTo(reader.Position);
+                        return true;
+                    }
+
+                    atLineStart = true;
+                }
+                else
+                {
+                    atLineStart = false;
+                }
+            }
+
+            skipped += buffer.Length;
+            input.AdvanceTo(buffer.End);
+            if (skipped > bound || result.IsCompleted || result.IsCanceled || deadline.Expired)
+            {
+                return false;
+            }
+        }
+    }
+
+    private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, AgiConnectionContext context, string? refusal)
     {
         using IDisposable? scope = Log.BeginCallScope(_logger, AgiLogText.Escape(request.UniqueId, 64), AgiLogText.Escape(request.ScriptPath));
-        var session = new AgiSession(request, transport.Output, _services, _logger);
+        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection);
         await using (session.ConfigureAwait(false))
         {
             Task reading = ReadRepliesAsync(transport.Input, session, connectionId);
             string outcome;
             try
             {
-                outcome = await RunScriptAsync(session, request, shutdownAbort).ConfigureAwait(false);
+                if (refusal is null)
+                {
+                    outcome = await RunScriptAsync(session, request, context.ShutdownAbort).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReportFailureAsync(session, refusal).ConfigureAwait(false);
+                    outcome = refusal.ToLowerInvariant();
+                }
             }
             finally
             {
@@ -284,6 +365,8 @@ public sealed partial class AgiConnectionHandler
             Log.ScriptNotFoundDetail(_logger, path, uniqueId);
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static bool IsConnectionLoss(Exception ex)
         => ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException;

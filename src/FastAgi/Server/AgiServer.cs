@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using FastAgi.Diagnostics;
 using FastAgi.Hosting;
 using FastAgi.Server.Epoll;
 using Microsoft.Extensions.Hosting;
@@ -12,24 +14,45 @@ using Microsoft.Extensions.Options;
 namespace FastAgi.Server;
 
 /// <summary>The FastAGI TCP server: accepts Asterisk's connections on the configured endpoints and serves each call on its own asynchronous flow, with no thread per call.</summary>
-/// <remarks>Stopping stops accepting, waits up to <see cref="AgiServerOptions.ShutdownTimeout"/> for calls in progress, then closes the rest.</remarks>
+/// <remarks>
+/// <para>
+/// Connections from outside <see cref="AgiServerOptions.AllowedPeers"/> are closed before a byte is read. Past
+/// <see cref="AgiServerOptions.MaxConcurrentCalls"/> a call is answered <c>FASTAGI_ERROR=BUSY</c>; past that too, the
+/// backlog waits. Stopping answers what waits in the backlog with <c>FASTAGI_ERROR=SHUTDOWN</c>, closes the listeners, waits up
+/// to <see cref="AgiServerOptions.ShutdownTimeout"/> for calls in progress, then closes the rest.
+/// </para>
+/// </remarks>
 public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 {
-    private readonly AgiConnectionHandler _handler;
-    private readonly AgiServerOptions _options;
-    private readonly ILogger<AgiServer> _logger;
     /// <summary>How long scripts get to end once their connections were closed at the shutdown deadline.</summary>
     internal static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<long, (IAgiConnection Transport, Task Task)> _connections = new();
+    /// <summary>At capacity, a connection that has not sent its environment after this long is closed to make room: Asterisk sends it at once.</summary>
+    private static readonly TimeSpan PressureEnvironmentTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan PressureCheck = TimeSpan.FromMilliseconds(500);
+
+    private readonly AgiConnectionHandler _handler;
+    private readonly AgiServerOptions _options;
+    private readonly ILogger<AgiServer> _logger;
+    private readonly ConcurrentDictionary<long, Entry> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly List<Socket> _listeners = [];
     private readonly List<EpollListener> _epollListeners = [];
-    private EpollTransport? _epoll;
     private readonly List<Task> _acceptLoops = [];
     private readonly List<IPEndPoint> _endpoints = [];
+    private readonly LogThrottle _refusedPeers = new(TimeProvider.System, LogThrottle.DefaultInterval);
+    private readonly LogThrottle _busy = new(TimeProvider.System, LogThrottle.DefaultInterval);
+    private readonly LogThrottle _acceptFailures = new(TimeProvider.System, LogThrottle.DefaultInterval);
+    private readonly Timer _pressure;
+    private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
+    private AgiAdmission _admission = new(int.MaxValue, 0);
+    private EpollTransport? _epoll;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextConnectionId;
+    private int _pressureArmed;
+    private int _openListeners;
 
     /// <summary>Creates the server; the host gets it from dependency injection.</summary>
     public AgiServer(AgiConnectionHandler handler, IOptions<AgiServerOptions> options, ILogger<AgiServer> logger)
@@ -38,6 +61,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         _handler = handler;
         _options = options.Value;
         _logger = logger;
+        _pressure = new Timer(static state => ((AgiServer)state!).OnPressureCheck(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
@@ -46,40 +70,29 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     /// <summary>The number of connections being served now.</summary>
     public int ActiveConnections => _connections.Count;
 
+    /// <summary>The most calls served at once, as <see cref="AgiServerOptions.MaxConcurrentCalls"/> and the descriptor limit set it when the server started.</summary>
+    public int MaxConcurrentCalls => _admission.MaxCalls;
+
+    /// <summary>Whether the server is stopping: it takes no more calls.</summary>
+    public bool IsDraining => _stopping.IsCancellationRequested;
+
     /// <summary>Binds every configured endpoint and starts accepting calls.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _allowlist = AgiPeerAllowlist.Parse(_options.AllowedPeers);
+        AgiCapacity capacity = AgiCapacity.For(_options.MaxConcurrentCalls);
+        _admission = new AgiAdmission(capacity.Calls, capacity.Refusals);
+        _admission.RoomFreed += ResumeListeners;
+        if (_options.MaxConcurrentCalls > capacity.Calls)
+        {
+            Log.CapacityLowered(_logger, _options.MaxConcurrentCalls, capacity.Calls, capacity.DescriptorLimit);
+        }
+
         bool epoll = UsesEpoll(_options);
         foreach (IPEndPoint endpoint in EndpointParser.ParseList(_options.Listen))
         {
-            var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
-                {
-                    // [::] also takes IPv4 calls, as operators expect of "every address".
-                    listener.DualMode = true;
-                }
-
-                AllowRebind(listener, _options.ReusePort);
-                listener.Bind(endpoint);
-                listener.Listen(_options.Backlog);
-            }
-            catch (SocketException ex)
-            {
-                listener.Dispose();
-                throw new IOException(
-                    ex.SocketErrorCode == SocketError.AddressAlreadyInUse
-                        ? $"Cannot listen on {endpoint}: the address is already in use, by another FastAGI server or another program. Stop it, or listen elsewhere (FastAgi:Listen)."
-                        : $"Cannot listen on {endpoint}: {ex.Message}.",
-                    ex);
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
-
+            Socket listener = Bind(endpoint);
+            Interlocked.Increment(ref _openListeners);
             var bound = (IPEndPoint)listener.LocalEndPoint!;
             _endpoints.Add(bound);
             if (epoll)
@@ -88,7 +101,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                     _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
                     runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
                     ex => Log.EventLoopFault(_logger, ex));
-                _epollListeners.Add(_epoll.Listen(listener, OnAccepted, errno => Log.AcceptFailedErrno(_logger, Marshal.GetPInvokeErrorMessage(errno), errno)));
+                EpollListener epollListener = _epoll.Listen(listener, OnAccepted, OnAcceptFailed, HasRoom);
+                epollListener.Closed += OnListenerClosed;
+                _epollListeners.Add(epollListener);
             }
             else
             {
@@ -97,12 +112,20 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             }
 
             Log.Listening(_logger, bound, epoll ? AgiTransport.Epoll : AgiTransport.Sockets);
+            if (_allowlist.AllowsEveryone && !IsLoopback(bound.Address))
+            {
+                Log.OpenToEveryone(_logger, bound);
+            }
         }
 
+        Log.Capacity(_logger, capacity.Calls, capacity.DescriptorLimit);
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops accepting, waits for calls in progress up to the shutdown timeout (or until <paramref name="cancellationToken"/> fires), then closes the rest.</summary>
+    /// <summary>
+    /// Stops accepting (what waits in the backlog is answered <c>FASTAGI_ERROR=SHUTDOWN</c>), waits for calls in progress up to
+    /// the shutdown timeout (or until <paramref name="cancellationToken"/> fires), then closes the rest.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
@@ -116,33 +139,29 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (Socket listener in _listeners)
-        {
-            listener.Dispose();
-        }
 
+        // What already waits in the backlogs is answered SHUTDOWN (closing a listener with connections in its backlog would
+        // reset them, which Asterisk reads as an AGI that ran); each listener closes once its backlog is empty.
         foreach (EpollListener listener in _epollListeners)
         {
-            listener.Dispose();
+            listener.BeginDraining();
         }
-
-        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
 
         int inProgress = _connections.Count;
         int cut = 0;
-        Task drained = Task.WhenAll(_connections.Values.Select(c => c.Task));
         try
         {
-            await drained.WaitAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            await DrainedAsync().WaitAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
+            CloseListeners();
             cut = _connections.Count;
             Log.AbortingCalls(_logger, cut);
             await _aborting.CancelAsync().ConfigureAwait(false);
-            foreach ((IAgiConnection transport, _) in _connections.Values)
+            foreach (Entry entry in _connections.Values)
             {
-                transport.Abort();
+                entry.Transport.Abort();
             }
 
             // A closed connection fails every command and fires the hangup token; a script that ignores both (an
@@ -154,9 +173,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             }
         }
 
+        CloseListeners();
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         if (_endpoints.Count > 0)
         {
-            Log.Stopped(_logger, inProgress - cut, cut);
+            Log.Stopped(_logger, Math.Max(0, inProgress - cut), cut);
         }
     }
 
@@ -164,9 +185,47 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        await _pressure.DisposeAsync().ConfigureAwait(false);
         _epoll?.Dispose();
         _stopping.Dispose();
         _aborting.Dispose();
+    }
+
+    private static bool UsesEpoll(AgiServerOptions options)
+        => options.Transport == AgiTransport.Epoll || (options.Transport == AgiTransport.Auto && EpollTransport.IsSupported);
+
+    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    private Socket Bind(IPEndPoint endpoint)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                // [::] also takes IPv4 calls, as operators expect of "every address".
+                listener.DualMode = true;
+            }
+
+            AllowRebind(listener, _options.ReusePort);
+            listener.Bind(endpoint);
+            listener.Listen(_options.Backlog);
+            return listener;
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new IOException(
+                ex.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? $"Cannot listen on {endpoint}: the address is already in use, by another FastAGI server or another program. Stop it, or listen elsewhere (FastAgi:Listen)."
+                    : $"Cannot listen on {endpoint}: {ex.Message}.",
+                ex);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -193,68 +252,191 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
     }
 
-    private static bool UsesEpoll(AgiServerOptions options)
-        => options.Transport == AgiTransport.Epoll || (options.Transport == AgiTransport.Auto && EpollTransport.IsSupported);
+    private bool HasRoom() => _stopping.IsCancellationRequested ? _admission.HasRefusalRoom : _admission.HasRoom;
 
-    private void OnAccepted(EpollConnection connection)
+    private void ResumeListeners()
     {
-        if (_stopping.IsCancellationRequested)
+        foreach (EpollListener listener in _epollListeners)
         {
-            connection.Abort();
-            return;
-        }
-
-        if (_epoll!.RunContinuationsAsynchronously)
-        {
-            // Off the event loop: the call's first steps (environment, routing, the script up to its first command) run
-            // on the thread pool like the rest of it.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.Serve(state.Connection), (Server: this, Connection: connection), preferLocal: false);
-        }
-        else
-        {
-            Serve(connection);
+            listener.Resume();
         }
     }
 
+    private void OnAcceptFailed(int errno)
+    {
+        if (_acceptFailures.TryEnter(out long suppressed))
+        {
+            Log.AcceptFailedErrno(_logger, Marshal.GetPInvokeErrorMessage(errno), errno, suppressed);
+        }
+    }
+
+    private void OnAccepted(EpollConnection connection) => Admit(connection, offLoop: _epoll!.RunContinuationsAsynchronously);
+
     private async Task AcceptLoopAsync(Socket listener)
     {
+        TimeSpan backoff = TimeSpan.Zero;
         while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
+                if (!_admission.HasRoom)
+                {
+                    ArmPressureCheck();
+                    await _admission.WaitForRoomAsync(_stopping.Token).ConfigureAwait(false);
+                    continue;
+                }
+
                 socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
             }
             catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                return;
+                break;
             }
             catch (SocketException ex)
             {
-                // Transient (a connection reset before accept, too many open files): keep serving the other calls.
-                Log.AcceptFailed(_logger, ex);
+                if (_acceptFailures.TryEnter(out long suppressed))
+                {
+                    Log.AcceptFailed(_logger, ex.SocketErrorCode, ex.Message, suppressed);
+                }
+
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    // Out of descriptors or buffers: back off, as nginx does, instead of spinning on the backlog.
+                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.TicksPerSecond));
+                    try
+                    {
+                        await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+
                 continue;
             }
 
             // Asterisk writes one command reply per write; without TCP_NODELAY our replies would wait on its delayed ACKs.
             socket.NoDelay = true;
-            Serve(new SocketTransport(socket));
+            Admit(new SocketTransport(socket));
         }
+
+        await DrainBacklogAsync(listener).ConfigureAwait(false);
     }
 
-    private void Serve(IAgiConnection transport)
-    {
-        long id = Interlocked.Increment(ref _nextConnectionId);
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connections[id] = (transport, completion.Task);
-        _ = ServeAsync(id, transport, completion);
-    }
-
-    private async Task ServeAsync(long id, IAgiConnection transport, TaskCompletionSource completion)
+    /// <summary>Answers what is left in a listening socket's backlog as a draining server does, then closes it.</summary>
+    private async Task DrainBacklogAsync(Socket listener)
     {
         try
         {
-            await _handler.HandleAsync(transport, id.ToString(CultureInfo.InvariantCulture), _stopping.Token, _aborting.Token).ConfigureAwait(false);
+            listener.Blocking = false;
+            while (true)
+            {
+                if (!_admission.HasRefusalRoom)
+                {
+                    if (!listener.Poll(0, SelectMode.SelectRead))
+                    {
+                        // Nothing waits in the backlog: close now rather than when room frees.
+                        return;
+                    }
+
+                    await _admission.WaitForRoomAsync(_aborting.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                Socket socket = listener.Accept();
+                socket.Blocking = true;
+                socket.NoDelay = true;
+                Admit(new SocketTransport(socket));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The backlog is empty (WouldBlock), the listener was closed at the deadline, or the drain was cut short.
+        }
+        finally
+        {
+            listener.Dispose();
+            OnListenerClosed();
+        }
+    }
+
+    /// <summary>
+    /// Decides what a new connection gets, at once on the accepting thread so that the listener's next room check counts
+    /// it: nothing (not on the allowlist), a call, or a refusal (BUSY, SHUTDOWN). Then serves it, on the thread pool when
+    /// <paramref name="offLoop"/> (the call's first steps then run there like the rest of it).
+    /// </summary>
+    private void Admit(IAgiConnection connection, bool offLoop = false)
+    {
+        if (!_allowlist.Allows(connection.RemoteEndPoint?.Address))
+        {
+            _handler.Metrics.ConnectionRefused("allowlist");
+            if (_refusedPeers.TryEnter(out long suppressed))
+            {
+                Log.PeerNotAllowed(_logger, connection.RemoteEndPoint, suppressed);
+            }
+
+            Close(connection);
+            return;
+        }
+
+        bool draining = _stopping.IsCancellationRequested;
+        AgiAdmissionKind kind = _admission.TryAdmit(refuseOnly: draining);
+        if (kind == AgiAdmissionKind.None)
+        {
+            // Only a race with the listener's own check gets here: the connection cannot even be told.
+            _handler.Metrics.ConnectionRefused(draining ? "shutdown" : "capacity");
+            Close(connection);
+            return;
+        }
+
+        string? refusal = null;
+        if (kind == AgiAdmissionKind.Refusal)
+        {
+            refusal = draining ? "SHUTDOWN" : "BUSY";
+            _handler.Metrics.ConnectionRefused(draining ? "shutdown" : "capacity");
+            if (!draining)
+            {
+                ArmPressureCheck();
+                if (_busy.TryEnter(out long suppressed))
+                {
+                    Log.AtCapacity(_logger, _admission.MaxCalls, suppressed);
+                }
+            }
+        }
+
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        var context = new AgiConnectionContext { Connection = connection, ShutdownAbort = _aborting.Token, Refusal = refusal };
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections[id] = new Entry(connection, completion.Task, context);
+        if (offLoop)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => _ = state.Server.ServeAsync(state.Id, state.Connection, state.Context, state.Kind, state.Completion),
+                (Server: this, Id: id, Connection: connection, Context: context, Kind: kind, Completion: completion),
+                preferLocal: false);
+        }
+        else
+        {
+            _ = ServeAsync(id, connection, context, kind, completion);
+        }
+    }
+
+    private static void Close(IAgiConnection connection)
+    {
+        connection.Abort();
+        _ = connection.DisposeAsync().AsTask();
+    }
+
+    private async Task ServeAsync(long id, IAgiConnection transport, AgiConnectionContext context, AgiAdmissionKind kind, TaskCompletionSource completion)
+    {
+        try
+        {
+            // A stop drops a call still sending its environment; a refusal (SHUTDOWN itself) is answered until the deadline.
+            CancellationToken environment = context.Refusal is null ? _stopping.Token : _aborting.Token;
+            await _handler.HandleAsync(transport, id.ToString(CultureInfo.InvariantCulture), context, environment).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -266,7 +448,86 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             transport.Abort();
             await transport.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(id, out _);
+            _admission.Release(kind);
             completion.TrySetResult();
+            CheckDrained();
         }
     }
+
+    /// <summary>Completes when every listener has closed and every connection has ended.</summary>
+    private Task DrainedAsync()
+    {
+        CheckDrained();
+        return _drained.Task;
+    }
+
+    private void OnListenerClosed()
+    {
+        Interlocked.Decrement(ref _openListeners);
+        CheckDrained();
+    }
+
+    private void CheckDrained()
+    {
+        if (_stopping.IsCancellationRequested && Volatile.Read(ref _openListeners) == 0 && _connections.IsEmpty)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private void CloseListeners()
+    {
+        foreach (EpollListener listener in _epollListeners)
+        {
+            listener.Dispose();
+        }
+
+        foreach (Socket listener in _listeners)
+        {
+            listener.Dispose();
+        }
+    }
+
+    private void ArmPressureCheck()
+    {
+        if (Interlocked.Exchange(ref _pressureArmed, 1) == 0)
+        {
+            _pressure.Change(PressureCheck, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>At capacity: close connections that have been waiting for their environment too long (not Asterisk), so that calls get their slots.</summary>
+    private void OnPressureCheck()
+    {
+        Volatile.Write(ref _pressureArmed, 0);
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        long stale = (long)(PressureEnvironmentTimeout.TotalSeconds * Stopwatch.Frequency);
+        int evicted = 0;
+        foreach (Entry entry in _connections.Values)
+        {
+            if (!entry.Context.EnvironmentReceived && now - entry.Context.AcceptedAt > stale)
+            {
+                entry.Transport.Abort();
+                evicted++;
+            }
+        }
+
+        if (evicted > 0)
+        {
+            _handler.Metrics.ConnectionRefused("environment_timeout", evicted);
+            Log.EvictedIdle(_logger, evicted, PressureEnvironmentTimeout);
+        }
+
+        if (!_admission.HasRoom || evicted > 0)
+        {
+            ArmPressureCheck();
+        }
+    }
+
+    private sealed record Entry(IAgiConnection Transport, Task Task, AgiConnectionContext Context);
 }

@@ -32,10 +32,12 @@ public sealed partial class AgiSession : IAsyncDisposable
     private bool _closed;
     private int _hungUp;
     private AsyncServiceScope? _scope;
+    private readonly IAgiConnection? _connection;
 
-    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger)
+    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null)
     {
         Request = request;
+        _connection = connection;
         _output = output;
         _rootServices = services;
         _logger = logger;
@@ -51,6 +53,12 @@ public sealed partial class AgiSession : IAsyncDisposable
 
     /// <summary>The <c>agi_*</c> environment Asterisk sent for this call.</summary>
     public AgiRequest Request { get; }
+
+    /// <summary>The address of the Asterisk server that placed the call; <see langword="null"/> when the session does not run on a TCP connection.</summary>
+    public System.Net.IPEndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
+
+    /// <summary>The address the call reached on this server; <see langword="null"/> when the session does not run on a TCP connection.</summary>
+    public System.Net.IPEndPoint? LocalEndPoint => _connection?.LocalEndPoint;
 
     /// <summary>Fires the moment Asterisk reports the hangup (its <c>HANGUP</c> line) or the connection closes, even while the script awaits something else.</summary>
     public CancellationToken HangupToken { get; }

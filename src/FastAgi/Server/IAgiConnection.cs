@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 
 namespace FastAgi.Server;
 
@@ -7,4 +8,10 @@ internal interface IAgiConnection : IDuplexPipe, IAsyncDisposable
 {
     /// <summary>Closes the connection at once: pending and later reads and writes end as if the peer had gone.</summary>
     void Abort();
+
+    /// <summary>The peer's address, as the accept returned it.</summary>
+    IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>This end's address (on a server listening on every address, the one the peer reached).</summary>
+    IPEndPoint? LocalEndPoint { get; }
 }

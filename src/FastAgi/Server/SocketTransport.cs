@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 
 namespace FastAgi.Server;
@@ -13,6 +14,8 @@ internal sealed class SocketTransport : IAgiConnection
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
 
         // A pending read holds a 2 KiB buffer: enough for Asterisk's environment block and any reply in one or two reads,
         // small enough for thousands of idle calls; zero-byte reads would save it at the price of a second recv per read.
@@ -23,6 +26,10 @@ internal sealed class SocketTransport : IAgiConnection
     public PipeReader Input { get; }
 
     public PipeWriter Output { get; }
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public IPEndPoint? LocalEndPoint { get; }
 
     /// <summary>Closes the socket at once: any pending read or write ends, which the session reports as a hangup.</summary>
     public void Abort() => _socket.Dispose();

@@ -822,7 +822,8 @@ public class EpollTransportTests
                     _connections.Enqueue(connection);
                     _accepted.Writer.TryWrite(connection);
                 },
-                errno => _errors.Enqueue($"accept4 failed with errno {errno}."));
+                errno => _errors.Enqueue($"accept4 failed with errno {errno}."),
+                static () => true);
         }
 
         public EpollTransport Transport { get; }

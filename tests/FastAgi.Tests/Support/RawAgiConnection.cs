@@ -18,12 +18,17 @@ public sealed class RawAgiConnection : IAsyncDisposable
 
     private RawAgiConnection(Socket socket) => _socket = socket;
 
-    /// <summary>Connects to the server at <paramref name="endpoint"/>.</summary>
-    public static async Task<RawAgiConnection> ConnectAsync(IPEndPoint endpoint)
+    /// <summary>Connects to the server at <paramref name="endpoint"/>, from <paramref name="from"/> when given (another loopback address, such as 127.0.0.2).</summary>
+    public static async Task<RawAgiConnection> ConnectAsync(IPEndPoint endpoint, IPAddress? from = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (from is not null)
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+            }
+
             await socket.ConnectAsync(endpoint).WaitOrFail($"a TCP connection to {endpoint}");
             return new RawAgiConnection(socket);
         }

@@ -31,6 +31,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     private readonly Writer _writer;
     private int _fd;
     private bool _closed;
+    private System.Net.IPEndPoint? _localEndPoint;
 
     /// <summary>Wraps the connected, non-blocking socket <paramref name="fd"/>, which the connection now owns.</summary>
     /// <param name="fd">The socket.</param>
@@ -47,6 +48,19 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     }
 
     public PipeReader Input => _reader;
+
+    public System.Net.IPEndPoint? RemoteEndPoint { get; init; }
+
+    public System.Net.IPEndPoint? LocalEndPoint
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _localEndPoint ??= _closed ? null : Libc.LocalEndPoint(_fd);
+            }
+        }
+    }
 
     public PipeWriter Output => _writer;
 

@@ -38,9 +38,9 @@ internal sealed class EpollTransport : IDisposable
     /// <summary>Whether code awaiting socket I/O continues on the thread pool rather than on a loop's thread.</summary>
     public bool RunContinuationsAsynchronously { get; }
 
-    /// <summary>Accepts connections on the listening <paramref name="socket"/> (which the returned listener owns) and hands each, started, to <paramref name="onAccepted"/>.</summary>
-    public EpollListener Listen(Socket socket, Action<EpollConnection> onAccepted, Action<int> onAcceptFailed)
-        => new(socket, this, NextLoop(), onAccepted, onAcceptFailed);
+    /// <summary>Accepts connections on the listening <paramref name="socket"/> (which the returned listener owns) and hands each, started, to <paramref name="onAccepted"/>, while <paramref name="hasRoom"/> says so.</summary>
+    public EpollListener Listen(Socket socket, Action<EpollConnection> onAccepted, Action<int> onAcceptFailed, Func<bool> hasRoom)
+        => new(socket, this, NextLoop(), onAccepted, onAcceptFailed, hasRoom);
 
     /// <summary>The loop for the next connection, in turn.</summary>
     public EpollEventLoop NextLoop() => _loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)_loops.Length)];

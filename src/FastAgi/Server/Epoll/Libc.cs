@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -26,6 +27,12 @@ internal static unsafe partial class Libc
     public const int EPOLL_CTL_DEL = 2;
     public const int EPOLL_CTL_MOD = 3;
     public const int EPOLL_CLOEXEC = 0x80000;
+
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+
+    /// <summary>Room for any socket address (<c>struct sockaddr_storage</c>).</summary>
+    public const int SockAddrSize = 128;
 
     public const int SOCK_NONBLOCK = 0x800;
     public const int SOCK_CLOEXEC = 0x80000;
@@ -87,6 +94,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    [LibraryImport(Library, EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, byte* addr, uint* addrlen);
+
     [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, byte* value, uint length);
 
@@ -98,5 +108,38 @@ internal static unsafe partial class Libc
         Unsafe.WriteUnaligned(ev, events);
         Unsafe.WriteUnaligned(ev + EpollDataOffset, (long)fd);
         return EpollCtl(epfd, op, fd, ev);
+    }
+
+    /// <summary>Reads a <c>struct sockaddr_in</c> or <c>sockaddr_in6</c>; <see langword="null"/> for any other family.</summary>
+    public static IPEndPoint? ToEndPoint(ReadOnlySpan<byte> address)
+    {
+        if (address.Length < 8)
+        {
+            return null;
+        }
+
+        // sa_family in the host's order, the port in the network's.
+        int family = Unsafe.ReadUnaligned<ushort>(ref MemoryMarshal.GetReference(address));
+        int port = (address[2] << 8) | address[3];
+        if (family == AF_INET)
+        {
+            return new IPEndPoint(new IPAddress(address.Slice(4, 4)), port);
+        }
+
+        if (family == AF_INET6 && address.Length >= 28)
+        {
+            uint scope = Unsafe.ReadUnaligned<uint>(ref MemoryMarshal.GetReference(address[24..]));
+            return new IPEndPoint(new IPAddress(address.Slice(8, 16), scope), port);
+        }
+
+        return null;
+    }
+
+    /// <summary>The local address of the socket <paramref name="fd"/>, or <see langword="null"/> when the call fails.</summary>
+    public static IPEndPoint? LocalEndPoint(int fd)
+    {
+        byte* address = stackalloc byte[SockAddrSize];
+        uint length = SockAddrSize;
+        return GetSockName(fd, address, &length) == 0 ? ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, SockAddrSize))) : null;
     }
 }

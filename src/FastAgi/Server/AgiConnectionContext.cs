@@ -1,0 +1,32 @@
+using System.Net;
+
+namespace FastAgi.Server;
+
+/// <summary>What the server knows of a connection besides its bytes: who it is, whether to refuse it, how it may be cut.</summary>
+internal sealed class AgiConnectionContext
+{
+    private int _environmentReceived;
+
+    /// <summary>A connection with nothing known about it, as <see cref="AgiConnectionHandler.HandleAsync(System.IO.Pipelines.IDuplexPipe, string, CancellationToken)"/> serves one.</summary>
+    public static AgiConnectionContext None => new();
+
+    /// <summary>The connection, when the server accepted it: its addresses.</summary>
+    public IAgiConnection? Connection { get; init; }
+
+    /// <summary>Fires when the server closes the call at the shutdown deadline.</summary>
+    public CancellationToken ShutdownAbort { get; init; }
+
+    /// <summary>The refusal to answer with instead of running a script (<c>BUSY</c>, <c>SHUTDOWN</c>), or <see langword="null"/>.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>When the connection was accepted (<see cref="TimeProvider.GetTimestamp"/> of the system clock).</summary>
+    public long AcceptedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Whether the environment block has arrived: a connection still waiting for it is the first to go under pressure.</summary>
+    public bool EnvironmentReceived => Volatile.Read(ref _environmentReceived) != 0;
+
+    /// <summary>The peer's address.</summary>
+    public IPEndPoint? RemoteEndPoint => Connection?.RemoteEndPoint;
+
+    public void OnEnvironmentReceived() => Volatile.Write(ref _environmentReceived, 1);
+}
