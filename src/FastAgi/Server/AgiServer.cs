@@ -100,7 +100,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
                 _epoll ??= new EpollTransport(
                     _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
                     runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
-                    ex => Log.EventLoopFault(_logger, ex));
+                    ex => Log.EventLoopFault(_logger, ex),
+                    ReceiveBufferFor(_options.Limits));
                 EpollListener epollListener = _epoll.Listen(listener, OnAccepted, OnAcceptFailed, HasRoom);
                 epollListener.Closed += OnListenerClosed;
                 _epollListeners.Add(epollListener);
@@ -250,6 +251,13 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             // SO_REUSEPORT: several processes listen, and the kernel spreads new connections between them.
             listener.SetRawSocketOption(socketLevel, linux ? 15 : 0x200, BitConverter.GetBytes(1));
         }
+    }
+
+    /// <summary>A power of two above the largest reply or environment the parsers accept, with room for a fence and HANGUP lines behind it.</summary>
+    private static int ReceiveBufferFor(Protocol.AgiProtocolLimits limits)
+    {
+        long needed = Math.Max(limits.MaxReplyLength, limits.MaxEnvironmentSize) + (64L * 1024);
+        return (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)needed));
     }
 
     private bool HasRoom() => _stopping.IsCancellationRequested ? _admission.HasRefusalRoom : _admission.HasRoom;

@@ -177,11 +177,11 @@ public class EpollTransportTests
     }
 
     [LinuxFact]
-    public async Task Peer_that_sends_more_than_a_megabyte_without_a_newline_ends_the_stream()
+    public async Task Peer_that_sends_more_than_the_receive_bound_without_a_newline_ends_the_stream()
     {
         await using Loopback loopback = Loopback.Start();
         (EpollConnection server, Socket client) = await loopback.ConnectAsync(c => c.SendBufferSize = 4 << 20);
-        byte[] sent = Pattern((1 << 20) + 4096);
+        byte[] sent = Pattern(EpollConnection.DefaultMaxReceiveBuffer + 4096);
         Task sending = SendAllAsync(client, sent);
 
         ReadResult result;
@@ -192,7 +192,7 @@ public class EpollTransportTests
         }
         while (!result.IsCompleted);
 
-        Assert.Equal(1 << 20, result.Buffer.Length);
+        Assert.Equal(EpollConnection.DefaultMaxReceiveBuffer, result.Buffer.Length);
         await sending;
     }
 

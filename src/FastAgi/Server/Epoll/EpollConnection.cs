@@ -20,7 +20,8 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     public const uint Events = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLRDHUP | Libc.EPOLLET;
 
     private const int ReceiveSize = 2048;
-    private const int MaxReceiveBuffer = 1 << 20;
+    /// <summary>The receive buffer's bound when none is given: what the parsers accept by default, and then some.</summary>
+    public const int DefaultMaxReceiveBuffer = 2 << 20;
     private const int SendSize = 512;
     private const int MaxDiscardOnClose = 16 * 1024;
 
@@ -48,6 +49,9 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     }
 
     public PipeReader Input => _reader;
+
+    /// <summary>The most bytes the reader buffers before it ends the stream: above what the parsers accept, so that they report the limit first.</summary>
+    public int MaxReceiveBuffer { get; init; } = DefaultMaxReceiveBuffer;
 
     public System.Net.IPEndPoint? RemoteEndPoint { get; init; }
 
@@ -437,7 +441,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
                 return true;
             }
 
-            if (_buffer.Length >= MaxReceiveBuffer)
+            if (_buffer.Length >= connection.MaxReceiveBuffer)
             {
                 return false;
             }

@@ -203,7 +203,11 @@ internal sealed unsafe class EpollListener : IEpollHandler, IDisposable
         // Asterisk writes one reply per write; without TCP_NODELAY our commands would wait on its delayed ACKs.
         int one = 1;
         Libc.SetSockOpt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, (byte*)&one, sizeof(int));
-        var connection = new EpollConnection(fd, _transport.NextLoop(), _transport.RunContinuationsAsynchronously, _resume) { RemoteEndPoint = remote };
+        var connection = new EpollConnection(fd, _transport.NextLoop(), _transport.RunContinuationsAsynchronously, _resume)
+        {
+            RemoteEndPoint = remote,
+            MaxReceiveBuffer = _transport.MaxReceiveBuffer,
+        };
         try
         {
             connection.Start();

@@ -12,8 +12,10 @@ internal sealed class EpollTransport : IDisposable
     /// <param name="loopCount">How many loops (threads) share the connections.</param>
     /// <param name="runContinuationsAsynchronously">Whether code awaiting socket I/O continues on the thread pool (true) or on the loop's thread.</param>
     /// <param name="onError">Told of an exception that escaped a handler on a loop thread.</param>
-    public EpollTransport(int loopCount, bool runContinuationsAsynchronously, Action<Exception> onError)
+    /// <param name="maxReceiveBuffer">The most a connection's reader buffers; <see cref="EpollConnection.DefaultMaxReceiveBuffer"/> by default.</param>
+    public EpollTransport(int loopCount, bool runContinuationsAsynchronously, Action<Exception> onError, int maxReceiveBuffer = EpollConnection.DefaultMaxReceiveBuffer)
     {
+        MaxReceiveBuffer = maxReceiveBuffer;
         ArgumentOutOfRangeException.ThrowIfLessThan(loopCount, 1);
         Libc.UseSystemLibrary();
         RunContinuationsAsynchronously = runContinuationsAsynchronously;
@@ -34,6 +36,9 @@ internal sealed class EpollTransport : IDisposable
 
     /// <summary>Whether this system has epoll.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
+
+    /// <summary>The most a connection's reader buffers.</summary>
+    public int MaxReceiveBuffer { get; }
 
     /// <summary>Whether code awaiting socket I/O continues on the thread pool rather than on a loop's thread.</summary>
     public bool RunContinuationsAsynchronously { get; }
