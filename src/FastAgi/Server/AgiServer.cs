@@ -32,6 +32,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
     private static readonly TimeSpan PressureCheck = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a closing connection waits for the peer's FIN.</summary>
+    private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+
     private readonly AgiConnectionHandler _handler;
     private readonly AgiServerOptions _options;
     private readonly ILogger<AgiServer> _logger;
@@ -53,6 +56,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private long _nextConnectionId;
     private int _pressureArmed;
     private int _openListeners;
+    private TaskCompletionSource? _idle;
 
     /// <summary>Creates the server; the host gets it from dependency injection.</summary>
     public AgiServer(AgiConnectionHandler handler, IOptions<AgiServerOptions> options, ILogger<AgiServer> logger)
@@ -453,13 +457,56 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
         finally
         {
-            transport.Abort();
+            // A FIN and a short wait for Asterisk's own, so that calls end without a reset; a call cut at the deadline is closed at once.
+            if (_aborting.IsCancellationRequested)
+            {
+                transport.Abort();
+            }
+            else
+            {
+                await transport.CloseAsync(CloseLinger).ConfigureAwait(false);
+            }
+
             await transport.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(id, out _);
             _admission.Release(kind);
             completion.TrySetResult();
             CheckDrained();
+            if (_idle is not null)
+            {
+                SignalIfNoConnections();
+            }
         }
+    }
+
+    /// <summary>Completes once no connection is open (at once if none is): for tests that need a call's slot back.</summary>
+    internal Task WhenNoConnectionsAsync()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_connections)
+        {
+            if (!_connections.IsEmpty)
+            {
+                idle = _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return idle?.Task ?? Task.CompletedTask;
+    }
+
+    private void SignalIfNoConnections()
+    {
+        TaskCompletionSource? idle = null;
+        lock (_connections)
+        {
+            if (_connections.IsEmpty)
+            {
+                idle = _idle;
+                _idle = null;
+            }
+        }
+
+        idle?.TrySetResult();
     }
 
     /// <summary>Completes when every listener has closed and every connection has ended.</summary>

@@ -9,6 +9,9 @@ internal interface IAgiConnection : IDuplexPipe, IAsyncDisposable
     /// <summary>Closes the connection at once: pending and later reads and writes end as if the peer had gone.</summary>
     void Abort();
 
+    /// <summary>Ends the connection with a FIN: drops what the peer still sends until it closes too or <paramref name="linger"/> has passed, then closes.</summary>
+    Task CloseAsync(TimeSpan linger);
+
     /// <summary>The peer's address, as the accept returned it.</summary>
     IPEndPoint? RemoteEndPoint { get; }
 

@@ -34,6 +34,37 @@ internal sealed class SocketTransport : IAgiConnection
     /// <summary>Closes the socket at once: any pending read or write ends, which the session reports as a hangup.</summary>
     public void Abort() => _socket.Dispose();
 
+    public async Task CloseAsync(TimeSpan linger)
+    {
+        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(512);
+        try
+        {
+            // FIN first; Asterisk answers it with one more HANGUP line and its own FIN, which are read and dropped so that
+            // the close is not a reset.
+            _socket.Shutdown(SocketShutdown.Send);
+            using var lingering = new CancellationTokenSource(linger);
+            for (int discarded = 0; discarded < 16 * 1024;)
+            {
+                int received = await _socket.ReceiveAsync(scratch, SocketFlags.None, lingering.Token).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                discarded += received;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset, closed already, or the peer kept the connection open past the linger: close all the same.
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+            _socket.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);

@@ -42,6 +42,7 @@ public sealed class AdmissionTests
 
         release.SetResult();
         await Task.WhenAll(held).WaitOrFail("the held calls");
+        await server.Server.WhenNoConnectionsAsync().WaitOrFail("the server to close the ended calls");
         (await Call(server, "quick").WaitOrFail("a call with room again")).AssertLines("NOOP ran");
     }
 

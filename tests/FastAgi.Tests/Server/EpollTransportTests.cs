@@ -451,6 +451,34 @@ public class EpollTransportTests
     }
 
     [LinuxFact]
+    public async Task A_graceful_close_reads_what_the_peer_sends_after_the_fin_and_ends_without_a_reset()
+    {
+        await using Loopback loopback = Loopback.Start();
+        (EpollConnection server, Socket client) = await loopback.ConnectAsync();
+
+        // Asterisk answers the server's FIN with one more HANGUP line, then its own FIN.
+        Task closing = server.CloseAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await ReceiveToEndAsync(client).WaitOrFail("the server's FIN"));
+        client.Send("HANGUP\n"u8);
+        Assert.Equal(0, (int)client.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!);
+        client.Shutdown(SocketShutdown.Send);
+
+        // It closes on the peer's FIN, not at the end of the linger.
+        await closing.WaitOrFail("the close to finish on the peer's FIN");
+        Assert.Equal(0, (int)client.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!);
+    }
+
+    [LinuxFact]
+    public async Task A_graceful_close_gives_up_on_a_peer_that_never_closes_after_the_linger()
+    {
+        await using Loopback loopback = Loopback.Start();
+        (EpollConnection server, Socket client) = await loopback.ConnectAsync();
+
+        await server.CloseAsync(TimeSpan.FromMilliseconds(200)).WaitOrFail("the close to give up");
+        Assert.Equal(0, await ReceiveToEndAsync(client).WaitOrFail("the end of the stream"));
+    }
+
+    [LinuxFact]
     public async Task Abort_completes_a_pending_flush_and_later_flushes()
     {
         await using Loopback loopback = Loopback.Start(smallSendBuffer: true);

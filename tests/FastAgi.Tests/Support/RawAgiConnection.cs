@@ -86,7 +86,38 @@ public sealed class RawAgiConnection : IAsyncDisposable
         }
 
         Assert.True(_unread.Count == 0, $"The server sent '{Encoding.UTF8.GetString([.. _unread])}' where the test expected it to close the connection.");
+
+        // As Asterisk does on reading the end of the stream: close this side too, so the server's close ends without waiting.
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // Reset already.
+        }
     }
+
+    /// <summary>Reads to the end of the stream; true when it ended with a reset rather than a FIN.</summary>
+    public async Task<bool> ReadToEndOrResetAsync()
+    {
+        using var cts = new CancellationTokenSource(TestTimeouts.Default);
+        try
+        {
+            while (await ReceiveAsync(cts, "the server to close the connection") > 0)
+            {
+            }
+
+            return false;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The error the socket holds (a reset the peer sent since the last call), cleared by reading it.</summary>
+    public SocketError PendingError() => (SocketError)(int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
 
     /// <summary>Half-closes the connection: the server reads end of stream.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);

@@ -33,6 +33,8 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     private int _fd;
     private bool _closed;
     private System.Net.IPEndPoint? _localEndPoint;
+    private TaskCompletionSource? _lingering;
+    private Timer? _lingerTimer;
 
     /// <summary>Wraps the connected, non-blocking socket <paramref name="fd"/>, which the connection now owns.</summary>
     /// <param name="fd">The socket.</param>
@@ -73,6 +75,17 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
     public void OnReady(uint events)
     {
+        if (Volatile.Read(ref _lingering) is not null)
+        {
+            // Closing: what arrives now is only to be dropped until the peer closes too.
+            if (DiscardUntilEnd())
+            {
+                Abort();
+            }
+
+            return;
+        }
+
         // Hang-up and error events wake both sides: the read sees the end of the stream, the write its error.
         if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0)
         {
@@ -106,7 +119,71 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
         _reader.OnClosed();
         _writer.OnClosed();
+        _lingerTimer?.Dispose();
+        Volatile.Read(ref _lingering)?.TrySetResult();
         _onClosed?.Invoke();
+    }
+
+    /// <summary>Reads and drops what has arrived; true when the peer has closed (or the socket failed, or it sent too much), so the close can finish.</summary>
+    private bool DiscardUntilEnd()
+    {
+        byte* scratch = stackalloc byte[512];
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            for (int discarded = 0; discarded < MaxDiscardOnClose;)
+            {
+                nint received = Libc.Recv(_fd, scratch, 512, 0);
+                if (received > 0)
+                {
+                    discarded += (int)received;
+                    continue;
+                }
+
+                return received == 0 || LastError() is not (Libc.EAGAIN or Libc.EINTR);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection the way TCP means it to end: sends FIN, reads and drops what the peer still sends (Asterisk answers
+    /// the FIN with one more <c>HANGUP</c> line, then closes) until the peer closes too or <paramref name="linger"/> has passed,
+    /// then closes. A socket closed with bytes of the peer's unread would send a reset instead.
+    /// </summary>
+    public Task CloseAsync(TimeSpan linger)
+    {
+        TaskCompletionSource closing;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_lingering is { } already)
+            {
+                return already.Task;
+            }
+
+            closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _lingering, closing);
+            Libc.Shutdown(_fd, Libc.SHUT_WR);
+        }
+
+        if (DiscardUntilEnd())
+        {
+            Abort();
+            return closing.Task;
+        }
+
+        _lingerTimer = new Timer(static state => ((EpollConnection)state!).Abort(), this, linger, Timeout.InfiniteTimeSpan);
+        return closing.Task;
     }
 
     public ValueTask DisposeAsync()

@@ -94,6 +94,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    public const int SHUT_WR = 1;
+
+    [LibraryImport(Library, EntryPoint = "shutdown", SetLastError = true)]
+    public static partial int Shutdown(int fd, int how);
+
     [LibraryImport(Library, EntryPoint = "getsockname", SetLastError = true)]
     public static partial int GetSockName(int fd, byte* addr, uint* addrlen);
 
