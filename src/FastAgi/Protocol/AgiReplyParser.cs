@@ -37,6 +37,7 @@ public static class AgiReplyParser
         int statusCode = ReadStatusCode(first, out byte separator);
         string? usage = null;
         string text;
+        bool multiLine = separator == (byte)'-';
         if (separator == (byte)'-')
         {
             // agi_handle_command(), RESULT_SHOWUSAGE: "520-Invalid command syntax.  Proper usage follows:\n" + usage + "520 End of proper usage.\n".
@@ -67,6 +68,7 @@ public static class AgiReplyParser
             ReadOnlySequence<byte> body = first.Length > 4 ? first.Slice(4) : default;
             if (OpensUnclosedData(body))
             {
+                multiLine = true;
                 // "200 result=1 (%s)\n" with a value holding LF arrives as several lines (02b): the reply ends at the
                 // first later line that ends with ')', which Asterisk's format always puts last.
                 while (true)
@@ -91,7 +93,12 @@ public static class AgiReplyParser
             text = body.IsEmpty ? string.Empty : Decode(body);
         }
 
-        ThrowIfNul(reader.Sequence.Slice(reader.Position, scan.Position));
+        if (multiLine)
+        {
+            // The first line is checked already; the usage text or the joined lines of a value are not.
+            ThrowIfNul(reader.Sequence.Slice(reader.Position, scan.Position));
+        }
+
         reader = scan;
         reply = new AgiReply(statusCode, text, usage);
         return AgiReplyParseStatus.Reply;
@@ -292,6 +299,13 @@ public static class AgiReplyParser
     /// </summary>
     private static void ValidateHead(ReadOnlySequence<byte> line)
     {
+        // The usual reply is one short line in one segment: checked as a span, without a reader.
+        if (line.IsSingleSegment)
+        {
+            ValidateHead(line.FirstSpan, line);
+            return;
+        }
+
         if (line.PositionOf((byte)0) is not null)
         {
             AgiProtocolException.Throw(AgiProtocolError.NulByte, $"A reply holds a NUL byte, which Asterisk never writes: '{Describe(line)}'.");
@@ -334,6 +348,56 @@ public static class AgiReplyParser
             if (value is < 0x20 or 0x7f && value != (byte)'\t')
             {
                 AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply holds a control character outside its value: '{Describe(line)}'.");
+            }
+        }
+    }
+
+    private static void ValidateHead(ReadOnlySpan<byte> line, ReadOnlySequence<byte> shown)
+    {
+        if (line.IndexOf((byte)0) >= 0)
+        {
+            AgiProtocolException.Throw(AgiProtocolError.NulByte, $"A reply holds a NUL byte, which Asterisk never writes: '{Describe(shown)}'.");
+        }
+
+        int i = Math.Min(4, line.Length);
+        bool inResult = line[i..].StartsWith("result="u8);
+        bool signAllowed = inResult;
+        if (inResult)
+        {
+            i += 7;
+        }
+
+        for (; i < line.Length; i++)
+        {
+            byte value = line[i];
+            if (value is (byte)'(' or (byte)'"')
+            {
+                return;
+            }
+
+            if (inResult)
+            {
+                if (value == (byte)' ')
+                {
+                    inResult = false;
+                }
+                else if (!IsDigit(value) && !(signAllowed && value == (byte)'-') && value is not ((byte)'*' or (byte)'#' or (>= (byte)'A' and <= (byte)'D') or (>= (byte)'a' and <= (byte)'d')))
+                {
+                    AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply's result is neither a number nor digits: '{Describe(shown)}'.");
+                }
+
+                signAllowed = false;
+                continue;
+            }
+
+            if (value == (byte)'\r' && i == line.Length - 1)
+            {
+                AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply line ends with CR LF; Asterisk ends its lines with LF alone: '{Describe(shown)}'.");
+            }
+
+            if (value is < 0x20 or 0x7f && value != (byte)'\t')
+            {
+                AgiProtocolException.Throw(AgiProtocolError.MalformedReply, $"A reply holds a control character outside its value: '{Describe(shown)}'.");
             }
         }
     }

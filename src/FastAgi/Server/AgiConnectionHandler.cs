@@ -259,7 +259,10 @@ public sealed partial class AgiConnectionHandler
             return "not_found";
         }
 
-        Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.Channel));
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.Channel));
+        }
         try
         {
             await script(session, session.HangupToken).ConfigureAwait(false);

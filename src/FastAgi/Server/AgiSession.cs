@@ -420,12 +420,28 @@ public sealed partial class AgiSession : IAsyncDisposable
             return false;
         }
 
-        return StartsWithWords(command, arguments, "GET", "VARIABLE")
-            || StartsWithWords(command, arguments, "GET", "FULL", "VARIABLE")
-            || StartsWithWords(command, arguments, "DATABASE", "GET")
-            || StartsWithWords(command, arguments, "RECEIVE", "TEXT")
-            || StartsWithWords(command, arguments, "SPEECH", "RECOGNIZE");
+        foreach (string verb in ValueCommands)
+        {
+            if (command.Length >= verb.Length)
+            {
+                // The usual call: the whole verb in the command, the rest (if any) arguments.
+                if (command.StartsWith(verb, StringComparison.OrdinalIgnoreCase) && (command.Length == verb.Length || command[verb.Length] == ' '))
+                {
+                    return true;
+                }
+            }
+            else if (arguments.Length > 0 && verb[command.Length] == ' ' && verb.StartsWith(command, StringComparison.OrdinalIgnoreCase)
+                && StartsWithWords(command, arguments, verb.Split(' ')))
+            {
+                // "GET" with "VARIABLE" as its first argument: Asterisk reads the same words.
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    private static readonly string[] ValueCommands = ["GET VARIABLE", "GET FULL VARIABLE", "DATABASE GET", "RECEIVE TEXT", "SPEECH RECOGNIZE"];
 
     private static bool StartsWithWords(string command, string[] arguments, params ReadOnlySpan<string> expected)
     {

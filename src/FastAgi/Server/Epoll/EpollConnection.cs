@@ -14,6 +14,7 @@ namespace FastAgi.Server.Epoll;
 /// next read takes them, so a peer that writes while nobody reads costs no memory here. An idle connection holds no
 /// buffer: both sides rent one from the shared pool while they have bytes and give it back when they have none.
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 {
     /// <summary>The events a connection is registered for.</summary>
@@ -34,7 +35,6 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     private bool _closed;
     private System.Net.IPEndPoint? _localEndPoint;
     private TaskCompletionSource? _lingering;
-    private Timer? _lingerTimer;
 
     /// <summary>Wraps the connected, non-blocking socket <paramref name="fd"/>, which the connection now owns.</summary>
     /// <param name="fd">The socket.</param>
@@ -119,8 +119,8 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
         _reader.OnClosed();
         _writer.OnClosed();
-        _lingerTimer?.Dispose();
         Volatile.Read(ref _lingering)?.TrySetResult();
+
         _onClosed?.Invoke();
     }
 
@@ -171,19 +171,32 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
                 return already.Task;
             }
 
-            closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // The server's bookkeeping after the close is short: it may run on the sweep's thread.
+            closing = new TaskCompletionSource();
             Volatile.Write(ref _lingering, closing);
             Libc.Shutdown(_fd, Libc.SHUT_WR);
+            _loop.StopWatching(_fd);
         }
 
-        if (DiscardUntilEnd())
+        _loop.Linger(this, linger);
+        return closing.Task;
+    }
+
+    /// <summary>From the loop's linger sweep: drops what arrived, and closes once the peer has closed too or the linger is over; true once closed.</summary>
+    public bool CheckLinger(bool expired)
+    {
+        if (_closed)
+        {
+            return true;
+        }
+
+        if (DiscardUntilEnd() || expired)
         {
             Abort();
-            return closing.Task;
+            return true;
         }
 
-        _lingerTimer = new Timer(static state => ((EpollConnection)state!).Abort(), this, linger, Timeout.InfiniteTimeSpan);
-        return closing.Task;
+        return false;
     }
 
     public ValueTask DisposeAsync()

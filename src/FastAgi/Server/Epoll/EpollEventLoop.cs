@@ -22,6 +22,11 @@ internal sealed unsafe class EpollEventLoop : IDisposable
     private IEpollHandler?[] _handlers = new IEpollHandler?[256];
     private readonly Action<Exception> _onError;
     private volatile bool _stopping;
+    private static readonly long LingerSweep = System.Diagnostics.Stopwatch.Frequency / 50;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(EpollConnection Connection, long Deadline)> _newLingering = new();
+    private readonly List<(EpollConnection Connection, long Deadline)> _lingering = [];
+    private long _nextSweep;
+    private int _wakePending;
 
     /// <summary>Creates the epoll descriptor and starts the loop's thread.</summary>
     /// <param name="name">The thread's name.</param>
@@ -50,6 +55,62 @@ internal sealed unsafe class EpollEventLoop : IDisposable
 
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.UnsafeStart();
+    }
+
+    /// <summary>
+    /// Watches a closing connection (no longer in the epoll set) until the peer has closed too, or for at most
+    /// <paramref name="linger"/>: every few milliseconds the loop reads and drops what arrived and closes the ones whose peer is done.
+    /// </summary>
+    /// <remarks>
+    /// Swept on the loop's own thread rather than woken by an event: the peer's FIN would otherwise wake the loop once more
+    /// for every call only to close a socket, and a sweep on another thread (or a timer per connection) would contend with
+    /// the loop for the connections' locks.
+    /// </remarks>
+    public void Linger(EpollConnection connection, TimeSpan linger)
+    {
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(linger.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _newLingering.Enqueue((connection, deadline));
+        if (Thread.CurrentThread != _thread && Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            // The loop may be waiting with no timeout: have it start sweeping.
+            ulong one = 1;
+            Libc.Write(_wake, (byte*)&one, sizeof(ulong));
+        }
+    }
+
+    /// <summary>Takes <paramref name="fd"/> out of the epoll set (its handler stays in the table until it is unregistered).</summary>
+    public void StopWatching(int fd) => Libc.EpollControl(_epoll, Libc.EPOLL_CTL_DEL, fd, 0);
+
+    /// <summary>On the loop's thread: the lingering connections whose peer has closed (or whose linger is over) are closed.</summary>
+    private void SweepLingering()
+    {
+        while (_newLingering.TryDequeue(out (EpollConnection Connection, long Deadline) added))
+        {
+            _lingering.Add(added);
+        }
+
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = _lingering.Count - 1; i >= 0; i--)
+        {
+            (EpollConnection connection, long deadline) = _lingering[i];
+            if (connection.CheckLinger(expired: now >= deadline))
+            {
+                _lingering[i] = _lingering[^1];
+                _lingering.RemoveAt(_lingering.Count - 1);
+            }
+        }
+    }
+
+    /// <summary>How long epoll_wait may sleep: for ever, or until the next sweep when connections linger.</summary>
+    private int WaitTimeout()
+    {
+        if (_lingering.Count == 0 && _newLingering.IsEmpty)
+        {
+            return -1;
+        }
+
+        long remaining = _nextSweep - System.Diagnostics.Stopwatch.GetTimestamp();
+        return remaining <= 0 ? 0 : (int)Math.Ceiling(remaining * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
     }
 
     /// <summary>Starts dispatching events of <paramref name="fd"/> to <paramref name="handler"/>.</summary>
@@ -124,7 +185,7 @@ internal sealed unsafe class EpollEventLoop : IDisposable
         {
             while (!_stopping)
             {
-                int count = Libc.EpollWait(_epoll, events, MaxEvents, -1);
+                int count = Libc.EpollWait(_epoll, events, MaxEvents, WaitTimeout());
                 if (count < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == Libc.EINTR)
@@ -145,6 +206,9 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                     int fd = (int)Unsafe.ReadUnaligned<long>(ev + dataOffset);
                     if (fd == _wake)
                     {
+                        ulong value;
+                        Libc.Read(_wake, (byte*)&value, sizeof(ulong));
+                        Volatile.Write(ref _wakePending, 0);
                         continue;
                     }
 
@@ -157,6 +221,20 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                     {
                         _onError(ex);
                     }
+                }
+
+                if ((_lingering.Count > 0 || !_newLingering.IsEmpty) && System.Diagnostics.Stopwatch.GetTimestamp() >= _nextSweep)
+                {
+                    try
+                    {
+                        SweepLingering();
+                    }
+                    catch (Exception ex)
+                    {
+                        _onError(ex);
+                    }
+
+                    _nextSweep = System.Diagnostics.Stopwatch.GetTimestamp() + LingerSweep;
                 }
             }
         }

@@ -10,6 +10,7 @@ namespace FastAgi.Server.Epoll;
 /// of descriptors or memory (level-triggered, the backlog would wake the loop without end): it watches again when a call ends,
 /// and, after a descriptor shortage, half a second later in any case, since the shortage may not be ours to end.
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 internal sealed unsafe class EpollListener : IEpollHandler, IDisposable
 {
     private const int MaxAcceptsPerEvent = 64;
@@ -78,6 +79,12 @@ internal sealed unsafe class EpollListener : IEpollHandler, IDisposable
     /// <summary>Watches the backlog again, if it was left alone for want of room or descriptors.</summary>
     public void Resume()
     {
+        // Called as every call ends: no lock unless there is something to resume. A pause that races this re-checks the room itself.
+        if (!Volatile.Read(ref _paused))
+        {
+            return;
+        }
+
         lock (_lock)
         {
             if (_paused && !_closed)
