@@ -67,6 +67,9 @@ public static class AgiEventIds
     /// <summary>Serving a connection crashed outside the handler's own error handling.</summary>
     public const int ConnectionCrashed = 2008;
 
+    /// <summary>A call reached its maximum duration, or Asterisk did not answer a command within the reply timeout.</summary>
+    public const int CallTimedOut = 2009;
+
     // 3000-3099: commands and replies.
 
     /// <summary>A command was sent.</summary>

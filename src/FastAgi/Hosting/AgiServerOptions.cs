@@ -32,6 +32,22 @@ public sealed class AgiServerOptions
     /// <summary>How long a new connection may take to send its environment block before it is closed. Asterisk sends it at once; the limit keeps idle port scanners from holding connections.</summary>
     public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a command may wait for Asterisk's reply before the call is ended with <see cref="Server.AgiReplyTimeoutException"/>;
+    /// <see langword="null"/> (the default) waits for ever. Off by default because replies legitimately take as long as what
+    /// the command does: <c>EXEC Dial</c> lasts the whole call, <c>WAIT FOR DIGIT -1</c> until a key. Set it above the longest
+    /// such command your scripts send.
+    /// </summary>
+    public TimeSpan? ReplyTimeout { get; set; }
+
+    /// <summary>
+    /// The longest a call may last before the server ends it: the script's hangup token fires, and once the script has
+    /// stopped the dialplan is told <c>FASTAGI_ERROR=TIMEOUT</c> with <c>AGISTATUS=FAILURE</c>. <see langword="null"/> (the default)
+    /// sets no limit. A command Asterisk is still running (a Dial) cannot be cut short from here: its connection is closed
+    /// <c>5 s</c> later if the script has not stopped.
+    /// </summary>
+    public TimeSpan? MaxCallDuration { get; set; }
+
     /// <summary>How long stopping the server waits for calls in progress to finish before closing their connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -32,6 +32,16 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
             failures.Add($"FastAgi:MaxConcurrentCalls must be 0 (as many as the descriptor limit allows) or more, not {options.MaxConcurrentCalls}.");
         }
 
+        if (options.ReplyTimeout is { } reply && reply <= TimeSpan.Zero)
+        {
+            failures.Add($"FastAgi:ReplyTimeout must be positive (or unset, to wait for ever), not {reply}.");
+        }
+
+        if (options.MaxCallDuration is { } duration && duration <= TimeSpan.Zero)
+        {
+            failures.Add($"FastAgi:MaxCallDuration must be positive (or unset, for no limit), not {duration}.");
+        }
+
         if (options.EnvironmentTimeout <= TimeSpan.Zero)
         {
             failures.Add($"FastAgi:EnvironmentTimeout must be positive, not {options.EnvironmentTimeout}.");

@@ -40,6 +40,12 @@ public sealed partial class AgiConnectionHandler
         [LoggerMessage(AgiEventIds.EnvironmentTimeout, LogLevel.Debug, "Connection {ConnectionId} sent no complete environment within {Timeout}; closed it")]
         public static partial void EnvironmentTimedOutDetail(ILogger logger, string connectionId, TimeSpan timeout);
 
+        [LoggerMessage(AgiEventIds.CallTimedOut, LogLevel.Warning, "Script '{Script}' reached the maximum call duration of {MaxCallDuration}; answered AGISTATUS=FAILURE with FASTAGI_ERROR=TIMEOUT")]
+        public static partial void CallTimedOut(ILogger logger, string script, TimeSpan maxCallDuration);
+
+        [LoggerMessage(AgiEventIds.CallTimedOut, LogLevel.Warning, "Script '{Script}': Asterisk did not answer '{Command}' within the reply timeout of {ReplyTimeout}; closed the call")]
+        public static partial void ReplyTimedOut(ILogger logger, string script, string command, TimeSpan replyTimeout);
+
         [LoggerMessage(AgiEventIds.EnvironmentIncomplete, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
         public static partial void EnvironmentIncomplete(ILogger logger, string connectionId);
 

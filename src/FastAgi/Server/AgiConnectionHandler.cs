@@ -21,6 +21,9 @@ public sealed partial class AgiConnectionHandler
     /// <summary>The channel variable set when the server could not run the call's script.</summary>
     public const string ErrorVariable = "FASTAGI_ERROR";
 
+    /// <summary>How long the TIMEOUT answer may wait for a command abandoned at the call's maximum duration.</summary>
+    private static readonly TimeSpan TimeoutReportDeadline = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a refused connection may take to send its environment before it is dropped without an answer.</summary>
     private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(2);
 
@@ -221,7 +224,7 @@ public sealed partial class AgiConnectionHandler
     private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, AgiConnectionContext context, string? refusal)
     {
         using IDisposable? scope = Log.BeginCallScope(_logger, AgiLogText.Escape(request.UniqueId, 64), AgiLogText.Escape(request.ScriptPath));
-        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection);
+        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider);
         await using (session.ConfigureAwait(false))
         {
             Task reading = ReadRepliesAsync(transport.Input, session, connectionId);
@@ -230,7 +233,7 @@ public sealed partial class AgiConnectionHandler
             {
                 if (refusal is null)
                 {
-                    outcome = await RunScriptAsync(session, request, context.ShutdownAbort).ConfigureAwait(false);
+                    outcome = await RunScriptAsync(session, request, context).ConfigureAwait(false);
                 }
                 else
                 {
@@ -250,7 +253,7 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request, CancellationToken shutdownAbort)
+    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request, AgiConnectionContext context)
     {
         if (!_routes.TryResolve(request.ScriptPath, out AgiScript? script))
         {
@@ -263,15 +266,33 @@ public sealed partial class AgiConnectionHandler
         {
             Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.Channel));
         }
+
+        // The maximum duration: the hangup token tells the script to stop; a script that goes on is cut 5 s later.
+        using ITimer? limit = _options.MaxCallDuration is { } maximum
+            ? _timeProvider.CreateTimer(static state => ((AgiSession)state!).EndByServer(), session, maximum, Timeout.InfiniteTimeSpan)
+            : null;
+        using ITimer? cut = _options.MaxCallDuration is { } longest && context.Connection is { } connection
+            ? _timeProvider.CreateTimer(static state => ((IAgiConnection)state!).Abort(), connection, longest + AgiServer.AbortGracePeriod, Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             await script(session, session.HangupToken).ConfigureAwait(false);
-            return "completed";
+            return session.EndedByServer ? await TimedOutAsync(session, request).ConfigureAwait(false) : "completed";
+        }
+        catch (Exception ex) when (session.EndedByServer && ex is AgiHangupException or OperationCanceledException)
+        {
+            return await TimedOutAsync(session, request).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AgiHangupException || (ex is OperationCanceledException && session.HangupToken.IsCancellationRequested))
         {
             // The server closing the call at the shutdown deadline looks like a hangup to the script; it is not the caller's.
-            return shutdownAbort.IsCancellationRequested ? "shutdown" : "hangup";
+            return context.ShutdownAbort.IsCancellationRequested ? "shutdown" : "hangup";
+        }
+        catch (AgiReplyTimeoutException ex)
+        {
+            // Asterisk did not answer: there is no dialplan to tell, only a connection to close.
+            Log.ReplyTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(ex.Command), ex.Timeout);
+            return "timeout";
         }
         catch (AgiProtocolException)
         {
@@ -286,15 +307,29 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private static async Task ReportFailureAsync(AgiSession session, string reason)
+    private async Task<string> TimedOutAsync(AgiSession session, AgiRequest request)
+    {
+        Log.CallTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), _options.MaxCallDuration!.Value);
+
+        // A command abandoned at the limit holds the session until its reply: wait a little for it, not for the Dial.
+        using var bounded = new CancellationTokenSource(TimeoutReportDeadline);
+        await ReportFailureAsync(session, "TIMEOUT", bounded.Token).ConfigureAwait(false);
+        return "timeout";
+    }
+
+    private static async Task ReportFailureAsync(AgiSession session, string reason, CancellationToken cancellationToken = default)
     {
         try
         {
             // SET VARIABLE works on a dead channel too; "failure" then ends the AGI with AGISTATUS=FAILURE (05e).
-            await session.SendCommandAsync("SET VARIABLE", [ErrorVariable, reason]).ConfigureAwait(false);
+            await session.SendCommandAsync("SET VARIABLE", [ErrorVariable, reason], cancellationToken).ConfigureAwait(false);
             await session.SendFailureAsync().ConfigureAwait(false);
         }
-        catch (AgiHangupException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The session stayed busy with a command Asterisk is still running: the connection's close ends the AGI instead.
+        }
+        catch (Exception ex) when (ex is AgiHangupException or AgiReplyTimeoutException or AgiProtocolException)
         {
             // The connection is gone: there is no dialplan left to tell.
         }

@@ -33,11 +33,19 @@ public sealed partial class AgiSession : IAsyncDisposable
     private int _hungUp;
     private AsyncServiceScope? _scope;
     private readonly IAgiConnection? _connection;
+    private readonly TimeSpan? _replyTimeout;
+    private readonly TimeProvider _timeProvider;
+    private ITimer? _replyTimer;
+    private string? _timedCommand;
+    private short _timedVersion;
+    private int _endedByServer;
 
-    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null)
+    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null, TimeSpan? replyTimeout = null, TimeProvider? timeProvider = null)
     {
         Request = request;
         _connection = connection;
+        _replyTimeout = replyTimeout;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _output = output;
         _rootServices = services;
         _logger = logger;
@@ -163,6 +171,11 @@ public sealed partial class AgiSession : IAsyncDisposable
         }
 
         Log.CommandSent(_logger, command);
+        if (_replyTimeout is { } timeout)
+        {
+            StartReplyTimer(command, version, timeout);
+        }
+
         if (fenced)
         {
             await SendFenceWhenDueAsync(commandFlushed: true).ConfigureAwait(false);
@@ -230,6 +243,7 @@ public sealed partial class AgiSession : IAsyncDisposable
             await scope.DisposeAsync().ConfigureAwait(false);
         }
 
+        _replyTimer?.Dispose();
         _hangup.Dispose();
         _commandLock.Dispose();
     }
@@ -256,8 +270,10 @@ public sealed partial class AgiSession : IAsyncDisposable
             previous = _state;
             _state = CommandState.Idle;
             _activeFence = null;
+            _timedCommand = null;
         }
 
+        _replyTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         switch (previous)
         {
             case CommandState.Waiting:
@@ -369,6 +385,71 @@ public sealed partial class AgiSession : IAsyncDisposable
             // Completed under the lock, so the reader cannot release the command lock (and a next command reuse the
             // source) before this completion is recorded; the continuation is queued so no user code runs under the lock.
             _reply.SetException(new OperationCanceledException("Stopped waiting for the reply; it will be discarded when it arrives."), runContinuationsAsynchronously: true);
+        }
+    }
+
+    /// <summary>Whether the server ended the call (its maximum duration): the hangup token fired, but the caller is still there.</summary>
+    public bool EndedByServer => Volatile.Read(ref _endedByServer) != 0;
+
+    /// <summary>
+    /// Ends the call for the script's sake (its maximum duration has passed): the hangup token fires so that the script stops,
+    /// and commands it is waiting for stop waiting, as for any cancellation while the call is up.
+    /// </summary>
+    internal void EndByServer()
+    {
+        if (Interlocked.Exchange(ref _endedByServer, 1) == 0)
+        {
+            CancelHangupToken();
+        }
+    }
+
+    private void StartReplyTimer(string command, short version, TimeSpan timeout)
+    {
+        lock (_sync)
+        {
+            if (_state == CommandState.Idle || _reply.Version != version)
+            {
+                // Answered already (the reply came during the flush).
+                return;
+            }
+
+            _timedCommand = command;
+            _timedVersion = version;
+        }
+
+        (_replyTimer ??= _timeProvider.CreateTimer(static state => ((AgiSession)state!).OnReplyTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan))
+            .Change(timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnReplyTimeout()
+    {
+        string command;
+        CommandState previous;
+        lock (_sync)
+        {
+            if (_timedCommand is null || _reply.Version != _timedVersion || _state == CommandState.Idle || _closed)
+            {
+                return;
+            }
+
+            command = _timedCommand;
+            _timedCommand = null;
+            previous = _state;
+            _state = CommandState.Idle;
+            _closed = true;
+            _activeFence = null;
+        }
+
+        // A late reply could no longer be told from the next command's: the call is over.
+        Interlocked.Exchange(ref _hungUp, 1);
+        CancelHangupToken();
+        if (previous == CommandState.Waiting)
+        {
+            _reply.SetException(new AgiReplyTimeoutException(command, _replyTimeout!.Value));
+        }
+        else
+        {
+            _commandLock.Release();
         }
     }
 
