@@ -38,6 +38,9 @@ public static class AgiEventIds
     /// <summary>The server is at capacity: calls are answered BUSY, or idle connections closed to make room (throttled).</summary>
     public const int AtCapacity = 1010;
 
+    /// <summary>A script blocked an event loop of the epoll transport for over a second (once per script).</summary>
+    public const int EventLoopBlocked = 1011;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>

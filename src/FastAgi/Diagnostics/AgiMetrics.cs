@@ -13,6 +13,7 @@ internal sealed class AgiMetrics
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _connectionErrors;
     private readonly Counter<long> _connectionsRefused;
+    private readonly Counter<long> _loopsBlocked;
 
     public AgiMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +25,7 @@ internal sealed class AgiMetrics
             "Time from accepting the connection to closing it.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800] });
         _connectionErrors = meter.CreateCounter<long>("fastagi.server.connection.errors", "{error}", "Connections that ended in a protocol or transport error.");
+        _loopsBlocked = meter.CreateCounter<long>("fastagi.server.event_loop.blocked", "{episode}", "Times a script kept an event loop busy for over a second.");
         _connectionsRefused = meter.CreateCounter<long>("fastagi.server.connections.refused", "{connection}", "Connections refused: not on the allowlist, over capacity (BUSY), while draining (SHUTDOWN), or idle at capacity.");
     }
 
@@ -53,6 +55,14 @@ internal sealed class AgiMetrics
         if (_connectionsRefused.Enabled)
         {
             _connectionsRefused.Add(count, new KeyValuePair<string, object?>("fastagi.refusal.reason", reason));
+        }
+    }
+
+    public void LoopBlocked()
+    {
+        if (_loopsBlocked.Enabled)
+        {
+            _loopsBlocked.Add(1);
         }
     }
 

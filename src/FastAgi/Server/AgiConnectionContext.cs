@@ -28,5 +28,12 @@ internal sealed class AgiConnectionContext
     /// <summary>The peer's address.</summary>
     public IPEndPoint? RemoteEndPoint => Connection?.RemoteEndPoint;
 
-    public void OnEnvironmentReceived() => Volatile.Write(ref _environmentReceived, 1);
+    /// <summary>The script path the environment asked for, once it has arrived.</summary>
+    public string? ScriptPath { get; private set; }
+
+    public void OnEnvironmentReceived(string scriptPath)
+    {
+        ScriptPath = scriptPath;
+        Volatile.Write(ref _environmentReceived, 1);
+    }
 }

@@ -98,7 +98,7 @@ public sealed partial class AgiConnectionHandler
             (AgiRequest? request, string? refusal) = await ReadRequestAsync(transport.Input, connectionId, deadline, cancellationToken).ConfigureAwait(false);
             if (request is not null)
             {
-                context.OnEnvironmentReceived();
+                context.OnEnvironmentReceived(request.ScriptPath);
                 outcome = await RunCallAsync(transport, request, connectionId, context, refusal ?? context.Refusal).ConfigureAwait(false);
             }
         }

@@ -48,6 +48,9 @@ public sealed partial class AgiServer
         [LoggerMessage(AgiEventIds.AtCapacity, LogLevel.Warning, "At capacity: closed {Connections} connection(s) that sent no environment within {Timeout}, to make room for calls")]
         public static partial void EvictedIdle(ILogger logger, int connections, TimeSpan timeout);
 
+        [LoggerMessage(AgiEventIds.EventLoopBlocked, LogLevel.Warning, "Script '{Script}' blocked event loop '{Loop}' for {Blocked} at least, delaying every call on it: with RunScriptsOnEventLoops a script must not block its thread (synchronous I/O, .Result, .Wait(), Thread.Sleep). Said once per script")]
+        public static partial void LoopBlocked(ILogger logger, string script, string loop, TimeSpan blocked);
+
         [LoggerMessage(AgiEventIds.EventLoopFault, LogLevel.Error, "Unexpected error on an event loop thread")]
         public static partial void EventLoopFault(ILogger logger, Exception exception);
 

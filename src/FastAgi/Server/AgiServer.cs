@@ -32,6 +32,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
     private static readonly TimeSpan PressureCheck = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long an event loop may be busy with one batch before the script running on it is reported.</summary>
+    private static readonly TimeSpan BlockedLoopThreshold = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a closing connection waits for the peer's FIN.</summary>
     private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
 
@@ -49,6 +52,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly LogThrottle _busy = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly LogThrottle _acceptFailures = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly Timer _pressure;
+    private readonly ConcurrentDictionary<string, byte> _blockingScripts = new(StringComparer.Ordinal);
     private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
     private AgiAdmission _admission = new(int.MaxValue, 0);
     private EpollTransport? _epoll;
@@ -101,11 +105,16 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             _endpoints.Add(bound);
             if (epoll)
             {
-                _epoll ??= new EpollTransport(
-                    _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
-                    runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
-                    ex => Log.EventLoopFault(_logger, ex),
-                    ReceiveBufferFor(_options.Limits));
+                if (_epoll is null)
+                {
+                    _epoll = new EpollTransport(
+                        _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
+                        runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
+                        ex => Log.EventLoopFault(_logger, ex),
+                        ReceiveBufferFor(_options.Limits));
+                    _epoll.WatchForBlockedLoops(BlockedLoopThreshold, OnLoopBlocked);
+                }
+
                 EpollListener epollListener = _epoll.Listen(listener, OnAccepted, OnAcceptFailed, HasRoom);
                 epollListener.Closed += OnListenerClosed;
                 _epollListeners.Add(epollListener);
@@ -262,6 +271,17 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     {
         long needed = Math.Max(limits.MaxReplyLength, limits.MaxEnvironmentSize) + (64L * 1024);
         return (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)needed));
+    }
+
+    /// <summary>A script that blocks an event loop this long delays every call on it: said once per script.</summary>
+    private void OnLoopBlocked(EpollEventLoop loop, TimeSpan blocked, IEpollHandler? handler)
+    {
+        string script = (handler as EpollConnection)?.Owner is AgiConnectionContext { ScriptPath: { } path } ? path : "(unknown)";
+        _handler.Metrics.LoopBlocked();
+        if (_blockingScripts.TryAdd(script, 0))
+        {
+            Log.LoopBlocked(_logger, Protocol.AgiLogText.Escape(script), loop.Name, blocked);
+        }
     }
 
     private bool HasRoom() => _stopping.IsCancellationRequested ? _admission.HasRefusalRoom : _admission.HasRoom;
@@ -421,6 +441,11 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
         long id = Interlocked.Increment(ref _nextConnectionId);
         var context = new AgiConnectionContext { Connection = connection, ShutdownAbort = _aborting.Token, Refusal = refusal };
+        if (connection is EpollConnection epollConnection)
+        {
+            epollConnection.Owner = context;
+        }
+
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[id] = new Entry(connection, completion.Task, context);
         if (offLoop)

@@ -52,6 +52,9 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
     public PipeReader Input => _reader;
 
+    /// <summary>What the server keeps about the connection (its call), for saying which call blocks a loop.</summary>
+    public object? Owner { get; set; }
+
     /// <summary>The most bytes the reader buffers before it ends the stream: above what the parsers accept, so that they report the limit first.</summary>
     public int MaxReceiveBuffer { get; init; } = DefaultMaxReceiveBuffer;
 

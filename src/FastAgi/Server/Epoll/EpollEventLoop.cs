@@ -27,6 +27,8 @@ internal sealed unsafe class EpollEventLoop : IDisposable
     private readonly List<(EpollConnection Connection, long Deadline)> _lingering = [];
     private long _nextSweep;
     private int _wakePending;
+    private long _busySince;
+    private IEpollHandler? _current;
 
     /// <summary>Creates the epoll descriptor and starts the loop's thread.</summary>
     /// <param name="name">The thread's name.</param>
@@ -77,6 +79,18 @@ internal sealed unsafe class EpollEventLoop : IDisposable
             Libc.Write(_wake, (byte*)&one, sizeof(ulong));
         }
     }
+
+    /// <summary>The thread's name.</summary>
+    public string Name => _thread.Name ?? "epoll";
+
+    /// <summary>
+    /// Since when the loop has been busy with one batch of events (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0
+    /// while it waits: a script that blocks the loop's thread shows here as a batch that does not end.
+    /// </summary>
+    public long BusySince => Volatile.Read(ref _busySince);
+
+    /// <summary>The handler the loop is running now, if any: for saying which call blocks it.</summary>
+    public IEpollHandler? Current => Volatile.Read(ref _current);
 
     /// <summary>Takes <paramref name="fd"/> out of the epoll set (its handler stays in the table until it is unregistered).</summary>
     public void StopWatching(int fd) => Libc.EpollControl(_epoll, Libc.EPOLL_CTL_DEL, fd, 0);
@@ -199,6 +213,7 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                 }
 
                 IEpollHandler?[] handlers = Volatile.Read(ref _handlers);
+                Volatile.Write(ref _busySince, System.Diagnostics.Stopwatch.GetTimestamp());
                 for (int i = 0; i < count; i++)
                 {
                     byte* ev = events + (i * size);
@@ -213,6 +228,7 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                     }
 
                     IEpollHandler? handler = (uint)fd < (uint)handlers.Length ? Volatile.Read(ref handlers[fd]) : null;
+                    _current = handler;
                     try
                     {
                         handler?.OnReady(ready);
@@ -223,6 +239,7 @@ internal sealed unsafe class EpollEventLoop : IDisposable
                     }
                 }
 
+                _current = null;
                 if ((_lingering.Count > 0 || !_newLingering.IsEmpty) && System.Diagnostics.Stopwatch.GetTimestamp() >= _nextSweep)
                 {
                     try
@@ -236,6 +253,8 @@ internal sealed unsafe class EpollEventLoop : IDisposable
 
                     _nextSweep = System.Diagnostics.Stopwatch.GetTimestamp() + LingerSweep;
                 }
+
+                Volatile.Write(ref _busySince, 0);
             }
         }
         finally

@@ -7,6 +7,7 @@ internal sealed class EpollTransport : IDisposable
 {
     private readonly EpollEventLoop[] _loops;
     private int _next;
+    private Timer? _watchdog;
 
     /// <summary>Starts <paramref name="loopCount"/> event loop threads.</summary>
     /// <param name="loopCount">How many loops (threads) share the connections.</param>
@@ -47,12 +48,40 @@ internal sealed class EpollTransport : IDisposable
     public EpollListener Listen(Socket socket, Action<EpollConnection> onAccepted, Action<int> onAcceptFailed, Func<bool> hasRoom)
         => new(socket, this, NextLoop(), onAccepted, onAcceptFailed, hasRoom);
 
+    /// <summary>
+    /// Reports a loop busy with one batch of events for longer than <paramref name="threshold"/>, once per episode, with the
+    /// handler it is running: checked every quarter of the threshold until the transport is disposed.
+    /// </summary>
+    public void WatchForBlockedLoops(TimeSpan threshold, Action<EpollEventLoop, TimeSpan, IEpollHandler?> onBlocked)
+    {
+        long limit = (long)(threshold.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        long[] reported = new long[_loops.Length];
+        _watchdog = new Timer(
+            _ =>
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                for (int i = 0; i < _loops.Length; i++)
+                {
+                    long since = _loops[i].BusySince;
+                    if (since != 0 && since != reported[i] && now - since > limit)
+                    {
+                        reported[i] = since;
+                        onBlocked(_loops[i], System.Diagnostics.Stopwatch.GetElapsedTime(since, now), _loops[i].Current);
+                    }
+                }
+            },
+            null,
+            threshold / 4,
+            threshold / 4);
+    }
+
     /// <summary>The loop for the next connection, in turn.</summary>
     public EpollEventLoop NextLoop() => _loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)_loops.Length)];
 
     /// <summary>Stops every loop thread.</summary>
     public void Dispose()
     {
+        _watchdog?.Dispose();
         foreach (EpollEventLoop? loop in _loops)
         {
             loop?.Dispose();
