@@ -1,87 +1,73 @@
 namespace FastAgi.Server;
 
-/// <summary>What the server does with a new connection.</summary>
-internal enum AgiAdmissionKind
-{
-    /// <summary>No room: not even for a refusal.</summary>
-    None,
-
-    /// <summary>A call: its script runs.</summary>
-    Call,
-
-    /// <summary>A refusal the dialplan can branch on (<c>FASTAGI_ERROR=BUSY</c> or <c>SHUTDOWN</c>): the environment is read, the answer sent, the connection closed.</summary>
-    Refusal,
-}
-
 /// <summary>
-/// Counts connections against the server's capacity: at most <see cref="MaxCalls"/> calls, and past them at most
-/// <see cref="MaxRefusals"/> connections being told so. Past both, the listeners stop accepting until a slot frees.
+/// Counts what the server holds against what it can: connections (each a descriptor, whatever it is doing) up to
+/// <see cref="MaxConnections"/>, and calls (connections whose environment has arrived and whose script runs) up to
+/// <see cref="MaxCalls"/>. A connection past the calls is answered BUSY; past the connections, the listeners stop accepting
+/// (or make room by closing a connection that has sent nothing) until a slot frees.
 /// </summary>
-internal sealed class AgiAdmission(int maxCalls, int maxRefusals)
+/// <remarks>
+/// A call is counted only once its environment is in, so a flood of connections that send nothing takes descriptors, which
+/// the server takes back from the oldest of them under pressure, but never the calls of the Asterisk servers behind it.
+/// </remarks>
+internal sealed class AgiAdmission(int maxCalls, int maxConnections)
 {
     private int _calls;
-    private int _refusals;
+    private int _connections;
     private TaskCompletionSource? _room;
 
     /// <summary>The most calls served at once.</summary>
     public int MaxCalls { get; } = maxCalls;
 
-    /// <summary>The most connections being refused at once, beyond <see cref="MaxCalls"/>.</summary>
-    public int MaxRefusals { get; } = maxRefusals;
+    /// <summary>The most connections held at once: calls, connections still sending their environment, and refusals.</summary>
+    public int MaxConnections { get; } = Math.Max(maxConnections, maxCalls);
 
     /// <summary>Calls being served now.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
-    /// <summary>Whether another connection could be taken, as a call or a refusal.</summary>
-    public bool HasRoom => Volatile.Read(ref _calls) < MaxCalls || Volatile.Read(ref _refusals) < MaxRefusals;
+    /// <summary>Whether another connection could be accepted.</summary>
+    public bool HasRoom => Volatile.Read(ref _connections) < MaxConnections;
 
-    /// <summary>Whether another connection could be taken as a refusal (all a draining server takes).</summary>
-    public bool HasRefusalRoom => Volatile.Read(ref _refusals) < MaxRefusals;
-
-    /// <summary>Raised on the thread that frees a slot, so that paused listeners watch their backlog again.</summary>
+    /// <summary>Raised on the thread that frees a connection slot, so that paused listeners watch their backlog again.</summary>
     public event Action? RoomFreed;
 
-    /// <summary>Takes a call slot, else a refusal slot (<paramref name="refuseOnly"/>: only a refusal, as while draining).</summary>
-    public AgiAdmissionKind TryAdmit(bool refuseOnly = false)
+    /// <summary>Takes a connection slot for a new connection.</summary>
+    public bool TryAcceptConnection()
     {
-        if (!refuseOnly)
+        if (Interlocked.Increment(ref _connections) <= MaxConnections)
         {
-            if (Interlocked.Increment(ref _calls) <= MaxCalls)
-            {
-                return AgiAdmissionKind.Call;
-            }
-
-            Interlocked.Decrement(ref _calls);
+            return true;
         }
 
-        if (Interlocked.Increment(ref _refusals) <= MaxRefusals)
-        {
-            return AgiAdmissionKind.Refusal;
-        }
-
-        Interlocked.Decrement(ref _refusals);
-        return AgiAdmissionKind.None;
+        Interlocked.Decrement(ref _connections);
+        return false;
     }
 
-    /// <summary>Gives back a slot <see cref="TryAdmit"/> took.</summary>
-    public void Release(AgiAdmissionKind kind)
+    /// <summary>Takes a call slot for a connection whose environment has arrived; false: answer BUSY.</summary>
+    public bool TryStartCall()
     {
-        if (kind == AgiAdmissionKind.Call)
+        if (Interlocked.Increment(ref _calls) <= MaxCalls)
         {
-            Interlocked.Decrement(ref _calls);
-        }
-        else if (kind == AgiAdmissionKind.Refusal)
-        {
-            Interlocked.Decrement(ref _refusals);
-        }
-        else
-        {
-            return;
+            return true;
         }
 
+        Interlocked.Decrement(ref _calls);
+        return false;
+    }
+
+    /// <summary>Gives back a call slot <see cref="TryStartCall"/> took.</summary>
+    public void EndCall() => Interlocked.Decrement(ref _calls);
+
+    /// <summary>Gives back a connection slot <see cref="TryAcceptConnection"/> took.</summary>
+    public void ReleaseConnection()
+    {
+        Interlocked.Decrement(ref _connections);
         Interlocked.Exchange(ref _room, null)?.TrySetResult();
         RoomFreed?.Invoke();
     }
+
+    /// <summary>Wakes whoever waits for room, to look again (a connection may have become old enough to be closed for room).</summary>
+    public void Poke() => Interlocked.Exchange(ref _room, null)?.TrySetResult();
 
     /// <summary>Completes when <see cref="HasRoom"/> may have become true.</summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken)

@@ -19,6 +19,24 @@ internal sealed class AgiConnectionContext
     /// <summary>The refusal to answer with instead of running a script (<c>BUSY</c>, <c>SHUTDOWN</c>), or <see langword="null"/>.</summary>
     public string? Refusal { get; init; }
 
+    /// <summary>Takes a call slot once the environment has arrived (false: answer BUSY); <see langword="null"/> takes none (a refusal, or no server).</summary>
+    public Func<bool>? CallSlots { get; init; }
+
+    /// <summary>Whether this connection holds a call slot, to give back when it ends.</summary>
+    public bool CallStarted { get; private set; }
+
+    /// <summary>Takes the call slot; true when there was one, or when no server counts them.</summary>
+    public bool TryStartCall()
+    {
+        if (CallSlots is null)
+        {
+            return true;
+        }
+
+        CallStarted = CallSlots();
+        return CallStarted;
+    }
+
     /// <summary>When the connection was accepted (<see cref="TimeProvider.GetTimestamp"/> of the system clock).</summary>
     public long AcceptedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 

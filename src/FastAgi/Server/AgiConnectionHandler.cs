@@ -99,7 +99,15 @@ public sealed partial class AgiConnectionHandler
             if (request is not null)
             {
                 context.OnEnvironmentReceived(request.ScriptPath);
-                outcome = await RunCallAsync(transport, request, connectionId, context, refusal ?? context.Refusal).ConfigureAwait(false);
+                refusal ??= context.Refusal;
+
+                // A call counts against the capacity once its environment is in: then it runs, or is told BUSY.
+                if (refusal is null && !context.TryStartCall())
+                {
+                    refusal = "BUSY";
+                }
+
+                outcome = await RunCallAsync(transport, request, connectionId, context, refusal).ConfigureAwait(false);
             }
         }
         finally

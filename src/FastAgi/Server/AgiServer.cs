@@ -28,9 +28,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     internal static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
 
     /// <summary>At capacity, a connection that has not sent its environment after this long is closed to make room: Asterisk sends it at once.</summary>
-    private static readonly TimeSpan PressureEnvironmentTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PressureEnvironmentTimeout = TimeSpan.FromMilliseconds(100);
 
-    private static readonly TimeSpan PressureCheck = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PressureCheck = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long an event loop may be busy with one batch before the script running on it is reported.</summary>
     private static readonly TimeSpan BlockedLoopThreshold = TimeSpan.FromSeconds(1);
@@ -53,6 +53,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly LogThrottle _acceptFailures = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly Timer _pressure;
     private readonly ConcurrentDictionary<string, byte> _blockingScripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Entry> _waitingForEnvironment = new();
+    private readonly LogThrottle _evictions = new(TimeProvider.System, LogThrottle.DefaultInterval);
+    private readonly Func<bool> _callSlots;
     private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
     private AgiAdmission _admission = new(int.MaxValue, 0);
     private EpollTransport? _epoll;
@@ -70,6 +73,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         _options = options.Value;
         _logger = logger;
         _pressure = new Timer(static state => ((AgiServer)state!).OnPressureCheck(), this, Timeout.Infinite, Timeout.Infinite);
+        _callSlots = TryStartCall;
     }
 
     /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
@@ -84,12 +88,15 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     /// <summary>Whether the server is stopping: it takes no more calls.</summary>
     public bool IsDraining => _stopping.IsCancellationRequested;
 
+    /// <summary>Whether the server is serving <see cref="MaxConcurrentCalls"/> calls: a new one would be answered BUSY.</summary>
+    public bool IsAtCapacity => _admission.Calls >= _admission.MaxCalls;
+
     /// <summary>Binds every configured endpoint and starts accepting calls.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _allowlist = AgiPeerAllowlist.Parse(_options.AllowedPeers);
         AgiCapacity capacity = AgiCapacity.For(_options.MaxConcurrentCalls);
-        _admission = new AgiAdmission(capacity.Calls, capacity.Refusals);
+        _admission = new AgiAdmission(capacity.Calls, capacity.Calls + capacity.Refusals);
         _admission.RoomFreed += ResumeListeners;
         if (_options.MaxConcurrentCalls > capacity.Calls)
         {
@@ -284,7 +291,18 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
     }
 
-    private bool HasRoom() => _stopping.IsCancellationRequested ? _admission.HasRefusalRoom : _admission.HasRoom;
+    /// <summary>Whether a listener may accept now: a free slot, or a connection that has sent nothing for long enough to give its slot up.</summary>
+    private bool HasRoom()
+    {
+        if (_admission.HasRoom || OldestIdle() is not null)
+        {
+            return true;
+        }
+
+        // The listener pauses: look again when the idle connections have aged enough to be closed for room.
+        ArmPressureCheck();
+        return false;
+    }
 
     private void ResumeListeners()
     {
@@ -312,9 +330,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             Socket socket;
             try
             {
-                if (!_admission.HasRoom)
+                if (!HasRoom())
                 {
-                    ArmPressureCheck();
                     await _admission.WaitForRoomAsync(_stopping.Token).ConfigureAwait(false);
                     continue;
                 }
@@ -366,7 +383,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             listener.Blocking = false;
             while (true)
             {
-                if (!_admission.HasRefusalRoom)
+                if (!HasRoom())
                 {
                     if (!listener.Poll(0, SelectMode.SelectRead))
                     {
@@ -415,8 +432,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
 
         bool draining = _stopping.IsCancellationRequested;
-        AgiAdmissionKind kind = _admission.TryAdmit(refuseOnly: draining);
-        if (kind == AgiAdmissionKind.None)
+        if (!_admission.TryAcceptConnection() && !TryTakeSlotOfIdle())
         {
             // Only a race with the listener's own check gets here: the connection cannot even be told.
             _handler.Metrics.ConnectionRefused(draining ? "shutdown" : "capacity");
@@ -425,40 +441,94 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
 
         string? refusal = null;
-        if (kind == AgiAdmissionKind.Refusal)
+        if (draining)
         {
-            refusal = draining ? "SHUTDOWN" : "BUSY";
-            _handler.Metrics.ConnectionRefused(draining ? "shutdown" : "capacity");
-            if (!draining)
-            {
-                ArmPressureCheck();
-                if (_busy.TryEnter(out long suppressed))
-                {
-                    Log.AtCapacity(_logger, _admission.MaxCalls, suppressed);
-                }
-            }
+            refusal = "SHUTDOWN";
+            _handler.Metrics.ConnectionRefused("shutdown");
         }
 
         long id = Interlocked.Increment(ref _nextConnectionId);
-        var context = new AgiConnectionContext { Connection = connection, ShutdownAbort = _aborting.Token, Refusal = refusal };
+        var context = new AgiConnectionContext { Connection = connection, ShutdownAbort = _aborting.Token, Refusal = refusal, CallSlots = draining ? null : _callSlots };
         if (connection is EpollConnection epollConnection)
         {
             epollConnection.Owner = context;
         }
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connections[id] = new Entry(connection, completion.Task, context);
+        var entry = new Entry(connection, completion.Task, context);
+        _connections[id] = entry;
+        _waitingForEnvironment.Enqueue(entry);
         if (offLoop)
         {
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Server.ServeAsync(state.Id, state.Connection, state.Context, state.Kind, state.Completion),
-                (Server: this, Id: id, Connection: connection, Context: context, Kind: kind, Completion: completion),
+                static state => _ = state.Server.ServeAsync(state.Id, state.Entry, state.Completion),
+                (Server: this, Id: id, Entry: entry, Completion: completion),
                 preferLocal: false);
         }
         else
         {
-            _ = ServeAsync(id, connection, context, kind, completion);
+            _ = ServeAsync(id, entry, completion);
         }
+    }
+
+    /// <summary>
+    /// The oldest connection that has sent no environment for <see cref="PressureEnvironmentTimeout"/>, or <see langword="null"/>:
+    /// Asterisk sends its environment at once, so under pressure such a connection is the first to go.
+    /// </summary>
+    private Entry? OldestIdle()
+    {
+        long stale = (long)(PressureEnvironmentTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (_waitingForEnvironment.TryPeek(out Entry? oldest))
+        {
+            if (oldest.Context.EnvironmentReceived || oldest.SlotGone)
+            {
+                _waitingForEnvironment.TryDequeue(out _);
+                continue;
+            }
+
+            return Stopwatch.GetTimestamp() - oldest.Context.AcceptedAt >= stale ? oldest : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Closes the oldest idle connection and hands its slot to the connection being accepted.</summary>
+    private bool TryTakeSlotOfIdle()
+    {
+        while (OldestIdle() is { } idle)
+        {
+            _waitingForEnvironment.TryDequeue(out _);
+            if (idle.TryTransferSlot())
+            {
+                idle.Transport.Abort();
+                _handler.Metrics.ConnectionRefused("environment_timeout");
+                if (_evictions.TryEnter(out long suppressed))
+                {
+                    Log.EvictedIdle(_logger, (int)suppressed + 1, PressureEnvironmentTimeout);
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The call slot of a connection whose environment has arrived; false: the server is at capacity and the call is answered BUSY.</summary>
+    private bool TryStartCall()
+    {
+        if (_admission.TryStartCall())
+        {
+            return true;
+        }
+
+        _handler.Metrics.ConnectionRefused("capacity");
+        if (_busy.TryEnter(out long suppressed))
+        {
+            Log.AtCapacity(_logger, _admission.MaxCalls, suppressed);
+        }
+
+        return false;
     }
 
     private static void Close(IAgiConnection connection)
@@ -467,8 +537,10 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         _ = connection.DisposeAsync().AsTask();
     }
 
-    private async Task ServeAsync(long id, IAgiConnection transport, AgiConnectionContext context, AgiAdmissionKind kind, TaskCompletionSource completion)
+    private async Task ServeAsync(long id, Entry entry, TaskCompletionSource completion)
     {
+        IAgiConnection transport = entry.Transport;
+        AgiConnectionContext context = entry.Context;
         try
         {
             // A stop drops a call still sending its environment; a refusal (SHUTDOWN itself) is answered until the deadline.
@@ -494,7 +566,17 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
             await transport.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(id, out _);
-            _admission.Release(kind);
+            if (context.CallStarted)
+            {
+                _admission.EndCall();
+            }
+
+            // Unless an accept took the slot over when it closed this connection for room.
+            if (entry.TryReleaseSlot())
+            {
+                _admission.ReleaseConnection();
+            }
+
             completion.TrySetResult();
             CheckDrained();
             if (_idle is not null)
@@ -576,7 +658,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>At capacity: close connections that have been waiting for their environment too long (not Asterisk), so that calls get their slots.</summary>
+    /// <summary>Paused at capacity: idle connections may have aged enough to be closed for room, so the listeners look again.</summary>
     private void OnPressureCheck()
     {
         Volatile.Write(ref _pressureArmed, 0);
@@ -585,29 +667,28 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             return;
         }
 
-        long now = Stopwatch.GetTimestamp();
-        long stale = (long)(PressureEnvironmentTimeout.TotalSeconds * Stopwatch.Frequency);
-        int evicted = 0;
-        foreach (Entry entry in _connections.Values)
-        {
-            if (!entry.Context.EnvironmentReceived && now - entry.Context.AcceptedAt > stale)
-            {
-                entry.Transport.Abort();
-                evicted++;
-            }
-        }
-
-        if (evicted > 0)
-        {
-            _handler.Metrics.ConnectionRefused("environment_timeout", evicted);
-            Log.EvictedIdle(_logger, evicted, PressureEnvironmentTimeout);
-        }
-
-        if (!_admission.HasRoom || evicted > 0)
-        {
-            ArmPressureCheck();
-        }
+        ResumeListeners();
+        _admission.Poke();
     }
 
-    private sealed record Entry(IAgiConnection Transport, Task Task, AgiConnectionContext Context);
+    /// <summary>A connection being served, with its slot: released when it ends, or transferred to the connection that closed it for room.</summary>
+    private sealed class Entry(IAgiConnection transport, Task task, AgiConnectionContext context)
+    {
+        private const int Holding = 0;
+        private const int Released = 1;
+        private const int Transferred = 2;
+        private int _slot;
+
+        public IAgiConnection Transport { get; } = transport;
+
+        public Task Task { get; } = task;
+
+        public AgiConnectionContext Context { get; } = context;
+
+        public bool SlotGone => Volatile.Read(ref _slot) != Holding;
+
+        public bool TryReleaseSlot() => Interlocked.CompareExchange(ref _slot, Released, Holding) == Holding;
+
+        public bool TryTransferSlot() => Interlocked.CompareExchange(ref _slot, Transferred, Holding) == Holding;
+    }
 }
