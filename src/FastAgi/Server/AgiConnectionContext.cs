@@ -49,9 +49,16 @@ internal sealed class AgiConnectionContext
     /// <summary>The script path the environment asked for, once it has arrived.</summary>
     public string? ScriptPath { get; private set; }
 
+    /// <summary>Told when the environment has arrived (the server stops counting the connection as one that may be idle).</summary>
+    public Action<AgiConnectionContext>? EnvironmentArrived { get; init; }
+
+    /// <summary>What the server keeps for this connection.</summary>
+    public object? Owner { get; set; }
+
     public void OnEnvironmentReceived(string scriptPath)
     {
         ScriptPath = scriptPath;
         Volatile.Write(ref _environmentReceived, 1);
+        EnvironmentArrived?.Invoke(this);
     }
 }

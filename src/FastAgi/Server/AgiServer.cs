@@ -53,7 +53,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private readonly LogThrottle _acceptFailures = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly Timer _pressure;
     private readonly ConcurrentDictionary<string, byte> _blockingScripts = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<Entry> _waitingForEnvironment = new();
+    private readonly LinkedList<Entry> _waitingForEnvironment = new();
+    private readonly Action<AgiConnectionContext> _environmentArrived;
     private readonly LogThrottle _evictions = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly Func<bool> _callSlots;
     private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
@@ -74,6 +75,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         _logger = logger;
         _pressure = new Timer(static state => ((AgiServer)state!).OnPressureCheck(), this, Timeout.Infinite, Timeout.Infinite);
         _callSlots = TryStartCall;
+        _environmentArrived = context => StopWaiting((Entry)context.Owner!);
     }
 
     /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
@@ -448,7 +450,14 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref _nextConnectionId);
-        var context = new AgiConnectionContext { Connection = connection, ShutdownAbort = _aborting.Token, Refusal = refusal, CallSlots = draining ? null : _callSlots };
+        var context = new AgiConnectionContext
+        {
+            Connection = connection,
+            ShutdownAbort = _aborting.Token,
+            Refusal = refusal,
+            CallSlots = draining ? null : _callSlots,
+            EnvironmentArrived = _environmentArrived,
+        };
         if (connection is EpollConnection epollConnection)
         {
             epollConnection.Owner = context;
@@ -456,8 +465,13 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entry = new Entry(connection, completion.Task, context);
+        context.Owner = entry;
         _connections[id] = entry;
-        _waitingForEnvironment.Enqueue(entry);
+        lock (_waitingForEnvironment)
+        {
+            entry.Waiting = _waitingForEnvironment.AddLast(entry);
+        }
+
         if (offLoop)
         {
             ThreadPool.UnsafeQueueUserWorkItem(
@@ -478,18 +492,36 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     private Entry? OldestIdle()
     {
         long stale = (long)(PressureEnvironmentTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (_waitingForEnvironment.TryPeek(out Entry? oldest))
+        lock (_waitingForEnvironment)
         {
-            if (oldest.Context.EnvironmentReceived || oldest.SlotGone)
-            {
-                _waitingForEnvironment.TryDequeue(out _);
-                continue;
-            }
-
-            return Stopwatch.GetTimestamp() - oldest.Context.AcceptedAt >= stale ? oldest : null;
+            Entry? oldest = _waitingForEnvironment.First?.Value;
+            return oldest is not null && Stopwatch.GetTimestamp() - oldest.Context.AcceptedAt >= stale ? oldest : null;
         }
+    }
 
-        return null;
+    /// <summary>How many open connections have not sent their environment yet.</summary>
+    internal int ConnectionsWaitingForEnvironment
+    {
+        get
+        {
+            lock (_waitingForEnvironment)
+            {
+                return _waitingForEnvironment.Count;
+            }
+        }
+    }
+
+    /// <summary>Takes a connection off the list of those waiting for their environment: it arrived, or the connection ended.</summary>
+    private void StopWaiting(Entry entry)
+    {
+        lock (_waitingForEnvironment)
+        {
+            if (entry.Waiting is { } node)
+            {
+                _waitingForEnvironment.Remove(node);
+                entry.Waiting = null;
+            }
+        }
     }
 
     /// <summary>Closes the oldest idle connection and hands its slot to the connection being accepted.</summary>
@@ -497,7 +529,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
     {
         while (OldestIdle() is { } idle)
         {
-            _waitingForEnvironment.TryDequeue(out _);
+            StopWaiting(idle);
             if (idle.TryTransferSlot())
             {
                 idle.Transport.Abort();
@@ -566,6 +598,7 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
             await transport.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(id, out _);
+            StopWaiting(entry);
             if (context.CallStarted)
             {
                 _admission.EndCall();
@@ -685,7 +718,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
         public AgiConnectionContext Context { get; } = context;
 
-        public bool SlotGone => Volatile.Read(ref _slot) != Holding;
+        /// <summary>Its place in the list of connections waiting for their environment, while it waits (under the list's lock).</summary>
+        public LinkedListNode<Entry>? Waiting { get; set; }
 
         public bool TryReleaseSlot() => Interlocked.CompareExchange(ref _slot, Released, Holding) == Holding;
 

@@ -141,6 +141,28 @@ public sealed class AdmissionTests
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task Once_calls_and_silent_connections_end_the_server_keeps_nothing_of_them(TestTransport transport)
+    {
+        await using TestServer server = await TestServer.StartAsync(
+            agi => agi.MapScript("quick", (call, hangup) => call.SendCommandAsync("NOOP", ["ran"], hangup).AsTask()),
+            transport: transport);
+
+        for (int i = 0; i < 20; i++)
+        {
+            (await Call(server, "quick").WaitOrFail("a call")).AssertLines("NOOP ran");
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            await using RawAgiConnection silent = await server.ConnectRawAsync();
+        }
+
+        await server.Server.WhenNoConnectionsAsync().WaitOrFail("the server to close every connection");
+        Assert.Equal(0, server.Server.ConnectionsWaitingForEnvironment);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task A_peer_the_allowlist_does_not_name_is_closed_before_a_byte_is_read(TestTransport transport)
     {
         await using TestServer server = await TestServer.StartAsync(
