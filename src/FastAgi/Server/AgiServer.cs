@@ -597,8 +597,8 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
             }
 
             await transport.DisposeAsync().ConfigureAwait(false);
-            _connections.TryRemove(id, out _);
             StopWaiting(entry);
+            _connections.TryRemove(id, out _);
             if (context.CallStarted)
             {
                 _admission.EndCall();

@@ -51,11 +51,17 @@ public sealed class AdmissionTests
     public async Task Past_calls_and_refusals_the_backlog_waits_and_is_answered_when_a_slot_frees(TestTransport transport)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServer server = await TestServer.StartAsync(
-            agi => agi.MapScript("hold", (call, hangup) => release.Task.WaitAsync(hangup)),
+            agi => agi.MapScript("hold", async (call, hangup) =>
+            {
+                holding.TrySetResult();
+                await release.Task.WaitAsync(hangup);
+            }),
             options => options.MaxConcurrentCalls = 1,
             transport: transport);
         Task<FakeCallResult> held = Call(server, "hold");
+        await holding.Task.WaitOrFail("the held call to start");
 
         // One call and two refusals in progress (each told BUSY and not answering yet): nothing more is accepted.
         await using RawAgiConnection first = await RefusalInProgressAsync(server, "1700000300.1");
@@ -76,17 +82,20 @@ public sealed class AdmissionTests
     [MemberData(nameof(Transports))]
     public async Task While_draining_the_backlog_is_answered_shutdown_then_the_port_refuses(TestTransport transport)
     {
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServer server = await TestServer.StartAsync(
             agi => agi.MapScript("hold", async (call, hangup) =>
             {
+                holding.TrySetResult();
                 await release.Task.WaitAsync(TestTimeouts.Default, CancellationToken.None);
                 await call.SendCommandAsync("NOOP", ["finished"], CancellationToken.None);
             }),
             options => options.MaxConcurrentCalls = 1,
             transport: transport);
         Task<FakeCallResult> held = Call(server, "hold");
+        await holding.Task.WaitOrFail("the held call to start");
         await using RawAgiConnection first = await RefusalInProgressAsync(server, "1700000301.1");
         await using RawAgiConnection second = await RefusalInProgressAsync(server, "1700000301.2");
         Task<FakeCallResult> inBacklog = Call(server, "hold");
@@ -147,14 +156,22 @@ public sealed class AdmissionTests
             agi => agi.MapScript("quick", (call, hangup) => call.SendCommandAsync("NOOP", ["ran"], hangup).AsTask()),
             transport: transport);
 
+        var silent = new List<RawAgiConnection>();
+        for (int i = 0; i < 5; i++)
+        {
+            silent.Add(await server.ConnectRawAsync());
+        }
+
+        // Accepted in the order they connected: once a later call has run, the silent ones are the server's too.
         for (int i = 0; i < 20; i++)
         {
             (await Call(server, "quick").WaitOrFail("a call")).AssertLines("NOOP ran");
         }
 
-        for (int i = 0; i < 5; i++)
+        Assert.Equal(5, server.Server.ConnectionsWaitingForEnvironment);
+        foreach (RawAgiConnection connection in silent)
         {
-            await using RawAgiConnection silent = await server.ConnectRawAsync();
+            await connection.DisposeAsync();
         }
 
         await server.Server.WhenNoConnectionsAsync().WaitOrFail("the server to close every connection");

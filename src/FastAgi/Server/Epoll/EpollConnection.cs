@@ -35,6 +35,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     private bool _closed;
     private System.Net.IPEndPoint? _localEndPoint;
     private TaskCompletionSource? _lingering;
+    private bool _peerFinished;
 
     /// <summary>Wraps the connected, non-blocking socket <paramref name="fd"/>, which the connection now owns.</summary>
     /// <param name="fd">The socket.</param>
@@ -81,7 +82,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
         if (Volatile.Read(ref _lingering) is not null)
         {
             // Closing: what arrives now is only to be dropped until the peer closes too.
-            if (DiscardUntilEnd())
+            if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0 && DiscardUntilEnd())
             {
                 Abort();
             }
@@ -115,7 +116,11 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
 
             // Out of the table before the number is freed: the kernel may hand it to the next accepted call at once.
             _loop.Unregister(_fd, this);
-            DiscardUnread();
+            if (!_peerFinished)
+            {
+                DiscardUnread();
+            }
+
             Libc.Close(_fd);
             _fd = -1;
         }
@@ -147,6 +152,7 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
                     continue;
                 }
 
+                _peerFinished = received == 0;
                 return received == 0 || LastError() is not (Libc.EAGAIN or Libc.EINTR);
             }
 
@@ -159,9 +165,15 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
     /// the FIN with one more <c>HANGUP</c> line, then closes) until the peer closes too or <paramref name="linger"/> has passed,
     /// then closes. A socket closed with bytes of the peer's unread would send a reset instead.
     /// </summary>
+    /// <remarks>
+    /// The socket stays in the epoll set, so the peer's bytes and FIN arrive as events, read in the same batch as other calls'
+    /// under load; the loop's sweep only closes those whose linger is over. Bytes that came before the FIN was sent, and whose
+    /// edge the reader took, are read at once.
+    /// </remarks>
     public Task CloseAsync(TimeSpan linger)
     {
         TaskCompletionSource closing;
+        bool unread;
         lock (_lock)
         {
             if (_closed)
@@ -178,22 +190,28 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
             closing = new TaskCompletionSource();
             Volatile.Write(ref _lingering, closing);
             Libc.Shutdown(_fd, Libc.SHUT_WR);
-            _loop.StopWatching(_fd);
+            unread = _reader.MayHoldBytes;
+        }
+
+        if (unread && DiscardUntilEnd())
+        {
+            Abort();
+            return closing.Task;
         }
 
         _loop.Linger(this, linger);
         return closing.Task;
     }
 
-    /// <summary>From the loop's linger sweep: drops what arrived, and closes once the peer has closed too or the linger is over; true once closed.</summary>
+    /// <summary>From the loop's linger sweep: closes the connection once its linger is over; true once closed.</summary>
     public bool CheckLinger(bool expired)
     {
-        if (_closed)
+        if (Volatile.Read(ref _closed))
         {
             return true;
         }
 
-        if (DiscardUntilEnd() || expired)
+        if (expired)
         {
             Abort();
             return true;
@@ -368,6 +386,9 @@ internal sealed unsafe class EpollConnection : IAgiConnection, IEpollHandler
             => _core.OnCompleted(continuation, state, token, flags);
 
         /// <summary>On the loop's thread: the socket may have bytes or have ended.</summary>
+        /// <summary>Whether the socket may hold bytes no edge will announce again: an edge came and no recv has drained it since, or the peer has closed (under the connection's lock).</summary>
+        public bool MayHoldBytes => _readable || _peerClosed;
+
         public void OnReadable(bool peerClosed)
         {
             ReadResult result;

@@ -60,13 +60,12 @@ internal sealed unsafe class EpollEventLoop : IDisposable
     }
 
     /// <summary>
-    /// Watches a closing connection (no longer in the epoll set) until the peer has closed too, or for at most
-    /// <paramref name="linger"/>: every few milliseconds the loop reads and drops what arrived and closes the ones whose peer is done.
+    /// Bounds the linger of a closing connection: its own events close it once the peer has closed too, and every few
+    /// milliseconds the loop closes those whose <paramref name="linger"/> is over.
     /// </summary>
     /// <remarks>
-    /// Swept on the loop's own thread rather than woken by an event: the peer's FIN would otherwise wake the loop once more
-    /// for every call only to close a socket, and a sweep on another thread (or a timer per connection) would contend with
-    /// the loop for the connections' locks.
+    /// Swept on the loop's own thread: a timer per connection, or a sweep on another thread, would contend with the loop for
+    /// the connections' locks.
     /// </remarks>
     public void Linger(EpollConnection connection, TimeSpan linger)
     {
@@ -92,10 +91,7 @@ internal sealed unsafe class EpollEventLoop : IDisposable
     /// <summary>The handler the loop is running now, if any: for saying which call blocks it.</summary>
     public IEpollHandler? Current => Volatile.Read(ref _current);
 
-    /// <summary>Takes <paramref name="fd"/> out of the epoll set (its handler stays in the table until it is unregistered).</summary>
-    public void StopWatching(int fd) => Libc.EpollControl(_epoll, Libc.EPOLL_CTL_DEL, fd, 0);
-
-    /// <summary>On the loop's thread: the lingering connections whose peer has closed (or whose linger is over) are closed.</summary>
+    /// <summary>On the loop's thread: the lingering connections whose linger is over are closed, and those closed meanwhile forgotten.</summary>
     private void SweepLingering()
     {
         while (_newLingering.TryDequeue(out (EpollConnection Connection, long Deadline) added))
