@@ -89,4 +89,10 @@ public static class AgiEventIds
 
     /// <summary>A callback registered on the hangup token threw.</summary>
     public const int HangupCallbackFailed = 3004;
+
+    /// <summary>A command's reply arrived (Debug: the reply line, redacted, and how long it took).</summary>
+    public const int ReplyReceived = 3005;
+
+    /// <summary>A command ended without a reply: cancelled, timed out, the connection closed, or the reply broke the protocol.</summary>
+    public const int CommandUnanswered = 3006;
 }

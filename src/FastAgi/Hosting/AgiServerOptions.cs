@@ -80,4 +80,22 @@ public sealed class AgiServerOptions
 
     /// <summary>Bounds on what the protocol parsers accept from a peer.</summary>
     public AgiProtocolLimits Limits { get; set; } = AgiProtocolLimits.Default;
+
+    /// <summary>
+    /// Whether what callers key (the replies of GET DATA, WAIT FOR DIGIT, GET OPTION, STREAM FILE and the other commands a key
+    /// can end) is redacted in logs and traces; on by default, since those digits are card numbers and PINs.
+    /// </summary>
+    public bool RedactCallerInput { get; set; } = true;
+
+    /// <summary>
+    /// Channel variables whose values are redacted in logs and traces, comma-separated and case-insensitive
+    /// (<c>PIN, CARDNUMBER</c>): the value of SET VARIABLE, and the reply of GET VARIABLE and GET FULL VARIABLE that name them.
+    /// </summary>
+    public string? RedactedVariables { get; set; }
+
+    /// <summary>Query parameters of the AGI URL (<c>agi://host/ivr?token=…</c>) whose values are redacted in logs and traces, comma-separated and case-insensitive.</summary>
+    public string? RedactedQueryParameters { get; set; }
+
+    /// <summary>Whether command spans carry the command's arguments (<c>fastagi.command.arguments</c>, redacted as in logs); off by default.</summary>
+    public bool TraceCommandArguments { get; set; }
 }

@@ -37,6 +37,12 @@ public static class FastAgiServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddLogging();
+
+        // Caller input and configured values are masked unless the application sets redactors of its own for them
+        // (a later AddRedaction that calls SetRedactor for these classifications wins).
+        services.AddRedaction(static redaction => redaction.SetRedactor<FastAgi.Diagnostics.AgiMaskRedactor>(
+            new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(FastAgi.Diagnostics.AgiDataClassifications.CallerInput),
+            new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(FastAgi.Diagnostics.AgiDataClassifications.Sensitive)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgiServerOptions>, AgiServerOptionsValidator>());
 
         // The host stops waiting for hosted services at its own ShutdownTimeout (30 s unless set), which would cut the drain

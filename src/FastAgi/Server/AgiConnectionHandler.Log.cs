@@ -8,16 +8,16 @@ public sealed partial class AgiConnectionHandler
 {
     private static partial class Log
     {
-        private static readonly Func<ILogger, string, string, IDisposable?> CallScope =
-            LoggerMessage.DefineScope<string, string>("AGI call {AgiUniqueId} {AgiScript}");
+        private static readonly Func<ILogger, string, string, string, string, IDisposable?> CallScope =
+            LoggerMessage.DefineScope<string, string, string, string>("AGI call {AgiUniqueId} {AgiChannel} {AgiScript} from {AgiPeer}");
 
-        public static IDisposable? BeginCallScope(ILogger logger, string uniqueId, string script) => CallScope(logger, uniqueId, script);
+        public static IDisposable? BeginCallScope(ILogger logger, string uniqueId, string channel, string script, string peer) => CallScope(logger, uniqueId, channel, script, peer);
 
-        [LoggerMessage(AgiEventIds.CallStarted, LogLevel.Debug, "Running script '{Script}' for {Channel}")]
-        public static partial void CallStarted(ILogger logger, string script, string? channel);
+        [LoggerMessage(AgiEventIds.CallStarted, LogLevel.Debug, "Running script '{Script}' (query '{Query}') for {Channel}, caller {CallerId}")]
+        public static partial void CallStarted(ILogger logger, string script, string query, string channel, string callerId);
 
-        [LoggerMessage(AgiEventIds.CallEnded, LogLevel.Debug, "Call ended: {Outcome}")]
-        public static partial void CallEnded(ILogger logger, string outcome);
+        [LoggerMessage(AgiEventIds.CallEnded, LogLevel.Information, "Call {AgiUniqueId} '{Script}' on {Channel} from {CallerId} via {Peer}: {Outcome} after {DurationMs:0.###} ms, {Commands} commands, hangup {HangupReason}")]
+        public static partial void CallEnded(ILogger logger, string script, string agiUniqueId, string channel, string callerId, string peer, string outcome, double durationMs, int commands, string hangupReason);
 
         [LoggerMessage(AgiEventIds.ScriptNotFound, LogLevel.Warning, "No script is mapped to '{Script}' (call {AgiUniqueId}); answered AGISTATUS=FAILURE with FASTAGI_ERROR=NOTFOUND ({Suppressed} more since the last such warning)")]
         public static partial void ScriptNotFound(ILogger logger, string script, string agiUniqueId, long suppressed);

@@ -37,7 +37,7 @@ public sealed partial class AgiConnectionHandler
     private readonly AgiServerOptions _options;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
-    private readonly AgiMetrics _metrics;
+    private readonly AgiTelemetry _telemetry;
     private readonly TimeProvider _timeProvider;
     private readonly LogThrottle _protocolErrors;
     private readonly LogThrottle _environmentTimeouts;
@@ -50,14 +50,15 @@ public sealed partial class AgiConnectionHandler
         IServiceProvider services,
         ILogger<AgiConnectionHandler> logger,
         System.Diagnostics.Metrics.IMeterFactory meterFactory,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Microsoft.Extensions.Compliance.Redaction.IRedactorProvider? redactors = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _routes = routes;
         _options = options.Value;
         _services = services;
         _logger = logger;
-        _metrics = new AgiMetrics(meterFactory);
+        _telemetry = new AgiTelemetry(meterFactory, _options, redactors);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _protocolErrors = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
         _environmentTimeouts = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
@@ -65,7 +66,7 @@ public sealed partial class AgiConnectionHandler
     }
 
     /// <summary>The handler's instruments, which the server adds its refusals to.</summary>
-    internal AgiMetrics Metrics => _metrics;
+    internal AgiTelemetry Metrics => _telemetry;
 
     /// <summary>Serves the connection until the script ends or the peer goes away; completes both sides of <paramref name="transport"/> before returning.</summary>
     /// <param name="transport">The connection: Asterisk's bytes on <see cref="IDuplexPipe.Input"/>, ours on <see cref="IDuplexPipe.Output"/>.</param>
@@ -88,9 +89,7 @@ public sealed partial class AgiConnectionHandler
 
     private async Task HandleCoreAsync(IDuplexPipe transport, string connectionId, AgiConnectionContext context, CancellationToken cancellationToken)
     {
-        long started = Stopwatch.GetTimestamp();
-        _metrics.CallStarted();
-        string outcome = "error";
+        _telemetry.ConnectionOpened();
         try
         {
             // A refused connection is answered once its environment is in, or dropped soon: it must not hold a slot.
@@ -107,14 +106,14 @@ public sealed partial class AgiConnectionHandler
                     refusal = "BUSY";
                 }
 
-                outcome = await RunCallAsync(transport, request, connectionId, context, refusal).ConfigureAwait(false);
+                await RunCallAsync(transport, request, connectionId, context, refusal).ConfigureAwait(false);
             }
         }
         finally
         {
             await transport.Output.CompleteAsync().ConfigureAwait(false);
             await transport.Input.CompleteAsync().ConfigureAwait(false);
-            _metrics.CallEnded(started, outcome);
+            _telemetry.ConnectionClosed();
         }
     }
 
@@ -151,7 +150,8 @@ public sealed partial class AgiConnectionHandler
                     // Real Asterisk with values beyond the limits (127 long arguments, say): skip the rest of the block and
                     // tell the dialplan, rather than leave it to believe the AGI ran (a close after the environment is SUCCESS).
                     input.AdvanceTo(reader.Position, buffer.End);
-                    _metrics.ConnectionError(ex.Error.ToString());
+                    _telemetry.ConnectionError(ex.Error.ToString());
+                    _telemetry.ConnectionRefused("limit");
                     LogProtocolError(connectionId, ex);
 
                     // Asterisk writes its block in one burst: a peer that is not done within a second is not Asterisk.
@@ -164,7 +164,8 @@ public sealed partial class AgiConnectionHandler
                 input.AdvanceTo(reader.Position, buffer.End);
                 if (result.IsCanceled && deadline.Expired)
                 {
-                    _metrics.ConnectionError("environment_timeout");
+                    _telemetry.ConnectionError("environment_timeout");
+                    _telemetry.ConnectionRefused("environment_timeout");
                     LogEnvironmentTimedOut(connectionId);
                     return (null, null);
                 }
@@ -179,7 +180,8 @@ public sealed partial class AgiConnectionHandler
         }
         catch (AgiProtocolException ex)
         {
-            _metrics.ConnectionError(ex.Error.ToString());
+            _telemetry.ConnectionError(ex.Error.ToString());
+            _telemetry.ConnectionRefused("protocol_error");
             LogProtocolError(connectionId, ex);
             return (null, null);
         }
@@ -231,20 +233,29 @@ public sealed partial class AgiConnectionHandler
 
     private async Task<string> RunCallAsync(IDuplexPipe transport, AgiRequest request, string connectionId, AgiConnectionContext context, string? refusal)
     {
-        using IDisposable? scope = Log.BeginCallScope(_logger, AgiLogText.Escape(request.UniqueId, 64), AgiLogText.Escape(request.ScriptPath));
-        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider);
+        long started = Stopwatch.GetTimestamp();
+        _telemetry.CallStarted();
+        AgiScript? script = null;
+        string route = refusal is null && _routes.TryResolve(request.ScriptPath, out script, out string? mapped) ? mapped : _routes.RouteOf(request.ScriptPath);
+        string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
+        string channel = AgiLogText.Escape(request.Channel, 128);
+        string peer = context.Connection?.RemoteEndPoint?.ToString() ?? string.Empty;
+        using IDisposable? scope = Log.BeginCallScope(_logger, uniqueId, channel, route, peer);
+        using Activity? span = AgiTelemetry.Source.HasListeners() ? StartCallSpan(request, route, context) : null;
+        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry);
+        string outcome = "error";
         await using (session.ConfigureAwait(false))
         {
             Task reading = ReadRepliesAsync(transport.Input, session, connectionId);
-            string outcome;
             try
             {
                 if (refusal is null)
                 {
-                    outcome = await RunScriptAsync(session, request, context).ConfigureAwait(false);
+                    outcome = await RunScriptAsync(session, request, context, script).ConfigureAwait(false);
                 }
                 else
                 {
+                    session.OnScriptEnded();
                     await ReportFailureAsync(session, refusal).ConfigureAwait(false);
                     outcome = refusal.ToLowerInvariant();
                 }
@@ -252,19 +263,86 @@ public sealed partial class AgiConnectionHandler
             finally
             {
                 // The script is done: stop the reader and let the caller close the connection (Asterisk never does).
+                session.OnScriptEnded();
                 transport.Input.CancelPendingRead();
                 await reading.ConfigureAwait(false);
+
+                TimeSpan duration = Stopwatch.GetElapsedTime(started);
+                string? hangup = session.HangupReason;
+                _telemetry.CallEnded(route, outcome, duration);
+                if (hangup is not null)
+                {
+                    _telemetry.Hangup(hangup);
+                }
+
+                if (span is not null)
+                {
+                    EndCallSpan(span, outcome, hangup, session.CommandCount);
+                }
+
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    Log.CallEnded(
+                        _logger,
+                        AgiLogText.Escape(request.ScriptPath),
+                        uniqueId,
+                        channel,
+                        AgiLogText.Escape(request.CallerId, 64),
+                        peer,
+                        outcome,
+                        duration.TotalMilliseconds,
+                        session.CommandCount,
+                        hangup ?? "none");
+                }
             }
 
-            Log.CallEnded(_logger, outcome);
             return outcome;
         }
     }
 
-    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request, AgiConnectionContext context)
+    private Activity? StartCallSpan(AgiRequest request, string route, AgiConnectionContext context)
     {
-        if (!_routes.TryResolve(request.ScriptPath, out AgiScript? script))
+        Activity? span = AgiTelemetry.Source.StartActivity("AGI " + route, ActivityKind.Server);
+        if (span is { IsAllDataRequested: true })
         {
+            span.SetTag("fastagi.script", route);
+            span.SetTag("fastagi.uniqueid", request.UniqueId);
+            span.SetTag("fastagi.channel", request.Channel);
+            if (request.RawQuery is { Length: > 0 } query)
+            {
+                span.SetTag("url.query", AgiCallText.Query(_telemetry, query));
+            }
+
+            if (context.Connection?.RemoteEndPoint is { } remote)
+            {
+                span.SetTag("network.peer.address", remote.Address.ToString());
+                span.SetTag("network.peer.port", remote.Port);
+            }
+        }
+
+        return span;
+    }
+
+    private static void EndCallSpan(Activity span, string outcome, string? hangup, int commands)
+    {
+        span.SetTag("fastagi.call.outcome", outcome);
+        span.SetTag("fastagi.call.commands", commands);
+        if (hangup is not null)
+        {
+            span.SetTag("fastagi.hangup.reason", hangup);
+        }
+
+        if (outcome is "exception" or "protocol_error" or "timeout" or "error")
+        {
+            span.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+    }
+
+    private async Task<string> RunScriptAsync(AgiSession session, AgiRequest request, AgiConnectionContext context, AgiScript? script)
+    {
+        if (script is null)
+        {
+            session.OnScriptEnded();
             LogScriptNotFound(request);
             await ReportFailureAsync(session, "NOTFOUND").ConfigureAwait(false);
             return "not_found";
@@ -272,7 +350,7 @@ public sealed partial class AgiConnectionHandler
 
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.Channel));
+            Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiCallText.Query(_telemetry, request.RawQuery), AgiLogText.Escape(request.Channel), AgiLogText.Escape(request.CallerId, 64));
         }
 
         // The maximum duration: the hangup token tells the script to stop; a script that goes on is cut 5 s later.
@@ -284,7 +362,15 @@ public sealed partial class AgiConnectionHandler
             : null;
         try
         {
-            await script(session, session.HangupToken).ConfigureAwait(false);
+            try
+            {
+                await script(session, session.HangupToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.OnScriptEnded();
+            }
+
             return session.EndedByServer ? await TimedOutAsync(session, request).ConfigureAwait(false) : "completed";
         }
         catch (Exception ex) when (session.EndedByServer && ex is AgiHangupException or OperationCanceledException)
@@ -353,7 +439,7 @@ public sealed partial class AgiConnectionHandler
         catch (AgiProtocolException ex)
         {
             protocolError = ex;
-            _metrics.ConnectionError(ex.Error.ToString());
+            _telemetry.ConnectionError(ex.Error.ToString());
             LogProtocolError(connectionId, ex);
         }
         catch (Exception ex) when (IsConnectionLoss(ex))
@@ -362,7 +448,7 @@ public sealed partial class AgiConnectionHandler
         }
         catch (Exception ex)
         {
-            _metrics.ConnectionError(ex.GetType().Name);
+            _telemetry.ConnectionError(ex.GetType().Name);
             Log.ConnectionFailed(_logger, connectionId, ex);
         }
         finally

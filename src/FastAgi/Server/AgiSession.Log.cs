@@ -7,8 +7,14 @@ public sealed partial class AgiSession
 {
     private static partial class Log
     {
-        [LoggerMessage(AgiEventIds.CommandSent, LogLevel.Trace, "Sent {Command}")]
+        [LoggerMessage(AgiEventIds.CommandSent, LogLevel.Debug, "Sent {Command}")]
         public static partial void CommandSent(ILogger logger, string command);
+
+        [LoggerMessage(AgiEventIds.ReplyReceived, LogLevel.Debug, "Asterisk answered {Command}: {Reply} ({ElapsedMs:0.###} ms)")]
+        public static partial void ReplyReceived(ILogger logger, string command, string reply, double elapsedMs);
+
+        [LoggerMessage(AgiEventIds.CommandUnanswered, LogLevel.Debug, "{Command} ended without a reply: {Ending} ({ElapsedMs:0.###} ms)")]
+        public static partial void CommandUnanswered(ILogger logger, string command, string ending, double elapsedMs);
 
         [LoggerMessage(AgiEventIds.HangupReceived, LogLevel.Debug, "Asterisk reported the hangup")]
         public static partial void HangupReceived(ILogger logger);

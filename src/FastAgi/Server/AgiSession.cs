@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
+using FastAgi.Diagnostics;
 using FastAgi.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,10 +41,15 @@ public sealed partial class AgiSession : IAsyncDisposable
     private string? _timedCommand;
     private short _timedVersion;
     private int _endedByServer;
+    private readonly AgiTelemetry? _telemetry;
+    private int _commandCount;
+    private string? _hangupReason;
+    private int _scriptDone;
 
-    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null, TimeSpan? replyTimeout = null, TimeProvider? timeProvider = null)
+    internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null, TimeSpan? replyTimeout = null, TimeProvider? timeProvider = null, AgiTelemetry? telemetry = null)
     {
         Request = request;
+        _telemetry = telemetry;
         _connection = connection;
         _replyTimeout = replyTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -137,6 +144,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         }
 
         short version;
+        CommandWatch? watch = null;
         lock (_sync)
         {
             if (_closed || _inputEnded)
@@ -158,6 +166,13 @@ public sealed partial class AgiSession : IAsyncDisposable
 
         try
         {
+            // Measured, logged and traced only when something collects it: the common case costs three checks.
+            if (_telemetry is { } telemetry && (_logger.IsEnabled(LogLevel.Debug) || telemetry.CommandsMeasured || AgiTelemetry.Source.HasListeners()))
+            {
+                watch = StartWatch(telemetry, command, words);
+            }
+
+            _commandCount++;
             AgiCommandWriter.WriteMeasured(_output, command, words, length);
             FlushResult flush = await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             if (flush.IsCompleted)
@@ -170,7 +185,6 @@ public sealed partial class AgiSession : IAsyncDisposable
             OnConnectionClosed();
         }
 
-        Log.CommandSent(_logger, command);
         if (_replyTimeout is { } timeout)
         {
             StartReplyTimer(command, version, timeout);
@@ -191,19 +205,28 @@ public sealed partial class AgiSession : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // Abandoned: the reply is still due, and the reader releases the command lock when it arrives.
+                watch?.Unanswered(this, "cancelled");
                 throw;
             }
-            catch
+            catch (Exception ex)
             {
                 _commandLock.Release();
+                watch?.Unanswered(this, ex switch
+                {
+                    AgiReplyTimeoutException => "timeout",
+                    AgiProtocolException => "protocol_error",
+                    _ => "closed",
+                });
                 throw;
             }
         }
 
         _commandLock.Release();
+        watch?.Answered(this, reply);
         if (reply.StatusCode == 511)
         {
             // With AGISIGHUP=no Asterisk never writes HANGUP (04j): a 511 is then the only sign that the call is over.
+            RecordHangup("dead_channel");
             OnHangup();
             throw new AgiHangupException(AgiHangupReason.DeadChannel, $"'{command}' cannot run: the channel has hung up (Asterisk answered '{AgiLogText.Escape(reply.ToString())}').");
         }
@@ -326,6 +349,7 @@ public sealed partial class AgiSession : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _hungUp, 1) == 0)
         {
+            RecordHangup("hangup");
             Log.HangupReceived(_logger);
             CancelHangupToken();
         }
@@ -353,6 +377,11 @@ public sealed partial class AgiSession : IAsyncDisposable
 
         // Hung up before the waiting command fails: its continuation runs inline, and a script that catches the
         // ConnectionClosed exception must already see IsHungUp and a cancelled token.
+        if (Volatile.Read(ref _scriptDone) == 0)
+        {
+            RecordHangup("connection_closed");
+        }
+
         Interlocked.Exchange(ref _hungUp, 1);
         CancelHangupToken();
 
@@ -385,6 +414,74 @@ public sealed partial class AgiSession : IAsyncDisposable
             // Completed under the lock, so the reader cannot release the command lock (and a next command reuse the
             // source) before this completion is recorded; the continuation is queued so no user code runs under the lock.
             _reply.SetException(new OperationCanceledException("Stopped waiting for the reply; it will be discarded when it arrives."), runContinuationsAsynchronously: true);
+        }
+    }
+
+    /// <summary>Commands sent so far (fences not counted).</summary>
+    internal int CommandCount => Volatile.Read(ref _commandCount);
+
+    /// <summary>How the server learnt that the call hung up while its script ran (<c>hangup</c>, <c>dead_channel</c>, <c>connection_closed</c>), or <see langword="null"/>.</summary>
+    internal string? HangupReason => Volatile.Read(ref _hangupReason);
+
+    /// <summary>Records that the script has returned: the connection's close after it is the server's, not a hangup.</summary>
+    internal void OnScriptEnded() => Volatile.Write(ref _scriptDone, 1);
+
+    private void RecordHangup(string reason) => Interlocked.CompareExchange(ref _hangupReason, reason, null);
+
+    private CommandWatch StartWatch(AgiTelemetry telemetry, string command, string[] words)
+    {
+        string name = AgiCommandNames.Normalize(command);
+        Activity? span = AgiTelemetry.Source.HasListeners() ? telemetry.StartCommandSpan(name, words) : null;
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.CommandSent(_logger, AgiCallText.Command(telemetry, name, command, words));
+        }
+
+        return new CommandWatch(telemetry, name, words, Stopwatch.GetTimestamp(), span);
+    }
+
+    /// <summary>What is measured of one command while something collects it: its name, when it was written, its span.</summary>
+    private readonly struct CommandWatch(AgiTelemetry telemetry, string name, string[] arguments, long started, Activity? span)
+    {
+        public void Answered(AgiSession session, AgiReply reply)
+        {
+            string status = AgiTelemetry.StatusTag(reply.StatusCode);
+            telemetry.CommandEnded(name, status, started);
+            if (session._logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.ReplyReceived(session._logger, name, AgiCallText.Reply(telemetry, name, arguments, reply), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            if (span is not null)
+            {
+                span.SetTag("fastagi.reply.status", status);
+                if (reply.StatusCode is 510 or 520)
+                {
+                    span.SetStatus(ActivityStatusCode.Error, status);
+                }
+
+                span.Dispose();
+            }
+        }
+
+        public void Unanswered(AgiSession session, string ending)
+        {
+            telemetry.CommandEnded(name, ending, started);
+            if (session._logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.CommandUnanswered(session._logger, name, ending, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            if (span is not null)
+            {
+                span.SetTag("fastagi.reply.status", ending);
+                if (ending != "cancelled")
+                {
+                    span.SetStatus(ActivityStatusCode.Error, ending);
+                }
+
+                span.Dispose();
+            }
         }
     }
 
