@@ -29,6 +29,7 @@ internal static class CommandLine
         Usage: fastagi serve [options]
           Runs the FastAGI server with the demo scripts hello, bench/seed and bench/chatty.
           --listen ADDRESS:PORT   where to listen (default 0.0.0.0:4573); a comma-separated list for several
+          --http ADDRESS:PORT     serve /healthz, /readyz and /metrics (Prometheus) there, such as 127.0.0.1:9464 (default: off)
           --SECTION:KEY=VALUE     any setting, such as --FastAgi:ShutdownTimeout=00:01:00 or --Logging:LogLevel:Default=Debug
           -h, --help              print this help
         Settings also come from appsettings.json beside the tool and from environment variables (FastAgi__Listen=127.0.0.1:4573).
@@ -127,19 +128,35 @@ internal static class CommandLine
         }
     }
 
-    /// <summary>Builds the host of <c>fastagi serve</c>: configuration from appsettings.json, environment variables and the command line.</summary>
+    /// <summary>
+    /// Builds the host of <c>fastagi serve</c>: configuration from appsettings.json, environment variables and the command line.
+    /// With <c>Http:Listen</c> set it is an ASP.NET Core host that also serves <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.
+    /// </summary>
+    /// <exception cref="FormatException"><c>Http:Listen</c> is not an address and port.</exception>
     public static IHost BuildServeHost(string[] hostArgs)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        string? http = ServeEndpoints.HttpListen(hostArgs);
+        if (string.IsNullOrWhiteSpace(http))
         {
-            Args = hostArgs,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = hostArgs,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            ConfigureServe(builder);
+            return builder.Build();
+        }
 
+        System.Net.IPEndPoint endpoint = ServeEndpoints.ParseHttpListen(http);
+        return ServeEndpoints.BuildWebHost(hostArgs, endpoint, ConfigureServe);
+    }
+
+    private static void ConfigureServe(IHostApplicationBuilder builder)
+    {
         // A start that fails is reported as one line by ServeAsync; the host's own error line would repeat it with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi")).MapDemoScripts();
-        return builder.Build();
+        builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi")).MapDemoScripts().AddHealthChecks();
+        ServeEndpoints.AddTracing(builder);
     }
 
     /// <summary>
@@ -165,6 +182,19 @@ internal static class CommandLine
             else if (arg.StartsWith("--listen=", StringComparison.Ordinal))
             {
                 translated.Add($"--FastAgi:Listen={arg["--listen=".Length..]}");
+            }
+            else if (arg == "--http")
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException("--http needs a value: ADDRESS:PORT, such as 127.0.0.1:9464.");
+                }
+
+                translated.Add($"--Http:Listen={args[++i]}");
+            }
+            else if (arg.StartsWith("--http=", StringComparison.Ordinal))
+            {
+                translated.Add($"--Http:Listen={arg["--http=".Length..]}");
             }
             else if (IsSetting(arg))
             {

@@ -34,6 +34,21 @@ public sealed class FastAgiBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds the server's readiness to the application's health checks, tagged <c>ready</c>: unhealthy before it listens,
+    /// while it drains and at capacity. In ASP.NET Core, <c>app.MapHealthChecks("/readyz", new() { Predicate = c =&gt; c.Tags.Contains("ready") })</c>.
+    /// </summary>
+    /// <param name="name">The check's name.</param>
+    /// <param name="tags">The check's tags; <c>ready</c> when <see langword="null"/>.</param>
+    public FastAgiBuilder AddHealthChecks(string name = FastAgi.Diagnostics.AgiServerHealthCheck.Name, IEnumerable<string>? tags = null)
+    {
+        Services.AddHealthChecks().AddCheck<FastAgi.Diagnostics.AgiServerHealthCheck>(
+            name,
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy,
+            tags ?? [FastAgi.Diagnostics.AgiServerHealthCheck.ReadyTag]);
+        return this;
+    }
+
     /// <summary>Runs <paramref name="script"/> for calls whose path has no script of its own.</summary>
     public FastAgiBuilder MapFallback(AgiScript script)
     {

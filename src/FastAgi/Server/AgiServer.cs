@@ -22,7 +22,7 @@ namespace FastAgi.Server;
 /// to <see cref="AgiServerOptions.ShutdownTimeout"/> for calls in progress, then closes the rest.
 /// </para>
 /// </remarks>
-public sealed partial class AgiServer : IHostedService, IAsyncDisposable
+public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>How long scripts get to end once their connections were closed at the shutdown deadline.</summary>
     internal static readonly TimeSpan AbortGracePeriod = TimeSpan.FromSeconds(5);
@@ -80,6 +80,9 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
 
     /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
     public IReadOnlyList<IPEndPoint> Endpoints => _endpoints;
+
+    /// <summary>The number of calls being served now: connections whose environment has arrived and that hold a call slot.</summary>
+    public int ActiveCalls => _admission.Calls;
 
     /// <summary>The number of connections being served now.</summary>
     public int ActiveConnections => _connections.Count;
@@ -144,6 +147,21 @@ public sealed partial class AgiServer : IHostedService, IAsyncDisposable
         Log.Capacity(_logger, capacity.Calls, capacity.DescriptorLimit);
         return Task.CompletedTask;
     }
+
+    /// <summary>Nothing to do before the host starts its services.</summary>
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Nothing to do once every service has started.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Drains as <see cref="StopAsync"/> does, before the host stops any service: in an ASP.NET Core host the web server (and
+    /// the <c>/readyz</c> that reports the drain) keeps serving until the calls are done.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
+    /// <summary>Nothing to do once every service has stopped.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Stops accepting (what waits in the backlog is answered <c>FASTAGI_ERROR=SHUTDOWN</c>), waits for calls in progress up to

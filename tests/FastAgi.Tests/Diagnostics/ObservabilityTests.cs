@@ -282,3 +282,38 @@ public sealed class ActivityListenerTests
     /// <summary>The collection's name.</summary>
     public const string Name = "FastAgi activity listeners";
 }
+
+/// <summary>The readiness check a host maps to <c>/readyz</c>.</summary>
+public sealed class HealthCheckTests
+{
+    [Fact]
+    public async Task The_server_is_ready_while_it_has_room_and_not_at_capacity()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(
+            agi => agi.MapScript("hold", async (call, hangup) =>
+            {
+                running.TrySetResult();
+                await release.Task.WaitAsync(hangup);
+            }).AddHealthChecks(),
+            options => options.MaxConcurrentCalls = 1);
+        server.AllowErrors(static record => record.Category == "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService");
+        var health = server.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport ready = await health.CheckHealthAsync(static check => check.Tags.Contains(AgiServerHealthCheck.ReadyTag));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, ready.Status);
+
+        var asterisk = new FakeAsterisk(new FakeAsteriskOptions { Timeout = TestTimeouts.Default });
+        asterisk.Environment.Script("hold");
+        Task<FakeCallResult> call = asterisk.CallAsync(server.Endpoint);
+        await running.Task.WaitOrFail("the call to start");
+
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport full = await health.CheckHealthAsync();
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, full.Status);
+        Assert.Contains("At capacity", full.Entries[AgiServerHealthCheck.Name].Description, StringComparison.Ordinal);
+
+        release.SetResult();
+        await call.WaitOrFail("the call");
+    }
+}
