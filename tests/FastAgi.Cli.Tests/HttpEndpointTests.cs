@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using FastAgi.Server;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace FastAgi.Cli.Tests;
 
 /// <summary><c>fastagi serve --http</c>: liveness, readiness that follows capacity and the drain, Prometheus metrics, and a bad address refused.</summary>
+[Collection(TelemetryHostsTests.Name)]
 public sealed class HttpEndpointTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -27,9 +26,9 @@ public sealed class HttpEndpointTests
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
 
-            await using (AsteriskConnection call = await AsteriskConnection.StartAsync(AgiEndpoint(host), "hello", "1700000950.1"))
+            await using (HelloCall call = await HelloCall.StartAsync(AgiEndpoint(host), "1700000950.1"))
             {
-                await call.FinishHelloAsync();
+                await call.FinishAsync();
             }
 
             string metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
@@ -52,7 +51,7 @@ public sealed class HttpEndpointTests
         try
         {
             using var http = new HttpClient { BaseAddress = HttpAddress(host), Timeout = Timeout };
-            await using AsteriskConnection call = await AsteriskConnection.StartAsync(AgiEndpoint(host), "hello", "1700000951.1");
+            await using HelloCall call = await HelloCall.StartAsync(AgiEndpoint(host), "1700000951.1");
 
             // The one call slot is taken: the next call would be told BUSY, so a load balancer should look elsewhere.
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
@@ -70,7 +69,7 @@ public sealed class HttpEndpointTests
             Assert.Equal("Unhealthy", await draining.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
 
-            await call.FinishHelloAsync();
+            await call.FinishAsync();
         }
         finally
         {
@@ -101,50 +100,5 @@ public sealed class HttpEndpointTests
     {
         string address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new Uri(address);
-    }
-
-    /// <summary>Asterisk's side of a call to the demo <c>hello</c> script, held at its first prompt until <see cref="FinishHelloAsync"/>.</summary>
-    private sealed class AsteriskConnection : IAsyncDisposable
-    {
-        private readonly Socket _socket;
-        private readonly LineReader _reader;
-
-        private AsteriskConnection(Socket socket)
-        {
-            _socket = socket;
-            _reader = new LineReader(socket);
-        }
-
-        public static async Task<AsteriskConnection> StartAsync(IPEndPoint endpoint, string script, string uniqueId)
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(endpoint).WaitAsync(Timeout);
-            var connection = new AsteriskConnection(socket);
-            await connection.SendAsync($"agi_network: yes\nagi_network_script: {script}\nagi_request: agi://127.0.0.1/{script}\nagi_uniqueid: {uniqueId}\n\n");
-            Assert.Equal("STREAM FILE hello-world #\n", await connection._reader.ReadLineAsync().WaitAsync(Timeout));
-            return connection;
-        }
-
-        public async Task FinishHelloAsync()
-        {
-            await SendAsync("200 result=0 endpos=8000\n");
-            foreach (string command in (string[])["STREAM FILE tt-monkeys #\n", "STREAM FILE goodbye #\n"])
-            {
-                Assert.Equal(command, await _reader.ReadLineAsync().WaitAsync(Timeout));
-                await SendAsync("200 result=0 endpos=8000\n");
-            }
-
-            Assert.Equal("HANGUP\n", await _reader.ReadLineAsync().WaitAsync(Timeout));
-            await SendAsync("200 result=1\nHANGUP\n");
-            Assert.Null(await _reader.ReadLineAsync().WaitAsync(Timeout));
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _socket.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        private async Task SendAsync(string text) => await _socket.SendAsync(Encoding.ASCII.GetBytes(text)).WaitAsync(Timeout);
     }
 }
