@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +14,7 @@ namespace FastAgi.Benchmarks;
 public class ValueReadBenchmarks
 {
     private const int Reads = 100;
-    private static readonly byte[] Environment = Encoding.ASCII.GetBytes(
-        "agi_network: yes\nagi_network_script: values\nagi_request: agi://127.0.0.1/values\nagi_channel: PJSIP/1000-00000001\n"
-        + "agi_uniqueid: 1700000000.1\nagi_version: 22.10.1\nagi_callerid: 1000\n\n");
+    private static readonly byte[] Environment = InMemoryCall.EnvironmentFor("values");
 
     private ServiceProvider? _services;
     private AgiConnectionHandler? _handler;
@@ -49,57 +44,6 @@ public class ValueReadBenchmarks
     [Benchmark(OperationsPerInvoke = Reads, Description = "one GET VARIABLE, within a call of 100")]
     public async Task ReadValues()
     {
-        var toServer = new Pipe();
-        var fromServer = new Pipe();
-        Task serving = _handler!.HandleAsync(new Duplex(toServer.Reader, fromServer.Writer), "bench");
-        await AnswerAsync(fromServer.Reader, toServer.Writer).ConfigureAwait(false);
-        await serving.ConfigureAwait(false);
-    }
-
-    private static async Task AnswerAsync(PipeReader commands, PipeWriter replies)
-    {
-        await replies.WriteAsync(Environment).ConfigureAwait(false);
-        while (true)
-        {
-            ReadResult read = await commands.ReadAsync().ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = read.Buffer;
-            while (buffer.PositionOf((byte)'\n') is { } lineFeed)
-            {
-                ReadOnlySequence<byte> line = buffer.Slice(0, lineFeed);
-                if (new SequenceReader<byte>(line).IsNext("GET FULL VARIABLE "u8))
-                {
-                    // GET FULL VARIABLE <token>: the token itself.
-                    replies.Write("200 result=1 ("u8);
-                    foreach (ReadOnlyMemory<byte> segment in line.Slice(18))
-                    {
-                        replies.Write(segment.Span);
-                    }
-
-                    replies.Write(")\n"u8);
-                }
-                else
-                {
-                    replies.Write("200 result=1 (x)\n"u8);
-                }
-
-                buffer = buffer.Slice(buffer.GetPosition(1, lineFeed));
-            }
-
-            await replies.FlushAsync().ConfigureAwait(false);
-            commands.AdvanceTo(buffer.Start, buffer.End);
-            if (read.IsCompleted)
-            {
-                await replies.CompleteAsync().ConfigureAwait(false);
-                await commands.CompleteAsync().ConfigureAwait(false);
-                return;
-            }
-        }
-    }
-
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
+        await InMemoryCall.RunAsync(_handler!, Environment).ConfigureAwait(false);
     }
 }

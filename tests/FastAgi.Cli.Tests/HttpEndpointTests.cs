@@ -35,6 +35,7 @@ public sealed class HttpEndpointTests
             Assert.Contains("fastagi_server_calls_total{", metrics, StringComparison.Ordinal);
             Assert.Contains("fastagi_script=\"hello\"", metrics, StringComparison.Ordinal);
             Assert.Contains("fastagi_server_command_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+            Assert.Matches(@"(?m)^fastagi_server_ready(\{[^}]*\})? 1$", metrics);
         }
         finally
         {

@@ -35,11 +35,11 @@ internal sealed class AgiTelemetry
     private readonly Counter<long> _calls;
     private readonly Histogram<double> _callDuration;
     private readonly Histogram<double> _commandDuration;
-    private readonly Counter<long> _commands;
     private readonly Counter<long> _hangups;
     private readonly Counter<long> _connectionErrors;
     private readonly Counter<long> _connectionsRefused;
     private readonly Counter<long> _loopsBlocked;
+    private Func<bool>? _ready;
     private readonly FrozenSet<string> _redactedVariables;
     private readonly FrozenSet<string> _redactedQueryParameters;
 
@@ -50,11 +50,12 @@ internal sealed class AgiTelemetry
         _openConnections = meter.CreateUpDownCounter<long>("fastagi.server.open_connections", "{connection}", "Connections open: calls, connections still sending their environment, and refusals.");
         _calls = meter.CreateCounter<long>("fastagi.server.calls", "{call}", "Calls ended, by script and outcome.");
         _callDuration = meter.CreateHistogram("fastagi.server.call.duration", "s", "Time from a call's environment to its close, by script and outcome.", advice: CallBuckets);
-        _commandDuration = meter.CreateHistogram("fastagi.server.command.duration", "s", "Time from writing a command to its reply, by command and reply status.", advice: CommandBuckets);
-        _commands = meter.CreateCounter<long>("fastagi.server.commands", "{command}", "Commands answered, by command and reply status (200, 510, 511, 520) or how they ended without a reply.");
+        // One instrument per command, not two: the histogram's count is the number of commands by verb and status.
+        _commandDuration = meter.CreateHistogram("fastagi.server.command.duration", "s", "Time from writing a command to its reply, by command and reply status (200, 510, 511, 520, or how it ended without a reply); its count is the commands.", advice: CommandBuckets);
         _hangups = meter.CreateCounter<long>("fastagi.server.hangups", "{hangup}", "Calls that hung up during their script, by how the server learnt it.");
         _connectionErrors = meter.CreateCounter<long>("fastagi.server.connection.errors", "{error}", "Connections that ended in a protocol or transport error.");
         _loopsBlocked = meter.CreateCounter<long>("fastagi.server.event_loop.blocked", "{episode}", "Times a script kept an event loop busy for over a second.");
+        meter.CreateObservableGauge("fastagi.server.ready", () => Volatile.Read(ref _ready)?.Invoke() == true ? 1 : 0, "{instance}", "1 while the server listens, has room and is not draining (what /readyz answers 200 to); 0 otherwise.");
         _connectionsRefused = meter.CreateCounter<long>("fastagi.server.connections.refused", "{connection}", "Connections refused, by reason: allowlist, capacity, shutdown, limit, environment_timeout, protocol_error.");
 
         CallerInput = redactors?.GetRedactor(AgiDataClassifications.CallerInput) ?? new AgiMaskRedactor();
@@ -64,6 +65,9 @@ internal sealed class AgiTelemetry
         _redactedQueryParameters = Split(options.RedactedQueryParameters);
         TraceCommandArguments = options.TraceCommandArguments;
     }
+
+    /// <summary>Tells the readiness gauge how to read the server's readiness.</summary>
+    public void ReportReadiness(Func<bool> ready) => Volatile.Write(ref _ready, ready);
 
     /// <summary>The redactor for what callers key.</summary>
     public Redactor CallerInput { get; }
@@ -78,7 +82,7 @@ internal sealed class AgiTelemetry
     public bool TraceCommandArguments { get; }
 
     /// <summary>Whether anything collects command measurements.</summary>
-    public bool CommandsMeasured => _commandDuration.Enabled || _commands.Enabled;
+    public bool CommandsMeasured => _commandDuration.Enabled;
 
     /// <summary>Whether <paramref name="name"/> is a variable whose values are redacted.</summary>
     public bool IsRedactedVariable(string name) => _redactedVariables.Count != 0 && _redactedVariables.Contains(name);
@@ -153,11 +157,6 @@ internal sealed class AgiTelemetry
         if (_commandDuration.Enabled)
         {
             _commandDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, commandTag, statusTag);
-        }
-
-        if (_commands.Enabled)
-        {
-            _commands.Add(1, commandTag, statusTag);
         }
     }
 

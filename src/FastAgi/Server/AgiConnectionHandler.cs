@@ -242,7 +242,11 @@ public sealed partial class AgiConnectionHandler
         string peer = context.Connection?.RemoteEndPoint?.ToString() ?? string.Empty;
         using IDisposable? scope = Log.BeginCallScope(_logger, uniqueId, channel, route, peer);
         using Activity? span = AgiTelemetry.Source.HasListeners() ? StartCallSpan(request, route, context) : null;
-        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry);
+        var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry)
+        {
+            // A dropped call's span may still exist to carry the trace context (OpenTelemetry's samplers do that): its commands get none.
+            Traced = span is { IsAllDataRequested: true },
+        };
         string outcome = "error";
         await using (session.ConfigureAwait(false))
         {

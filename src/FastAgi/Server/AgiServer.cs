@@ -76,6 +76,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         _pressure = new Timer(static state => ((AgiServer)state!).OnPressureCheck(), this, Timeout.Infinite, Timeout.Infinite);
         _callSlots = TryStartCall;
         _environmentArrived = context => StopWaiting((Entry)context.Owner!);
+        _handler.Metrics.ReportReadiness(() => IsReady);
     }
 
     /// <summary>The endpoints the server listens on once started, with the actual port when port 0 was configured.</summary>
@@ -92,6 +93,9 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
 
     /// <summary>Whether the server is stopping: it takes no more calls.</summary>
     public bool IsDraining => _stopping.IsCancellationRequested;
+
+    /// <summary>Whether the server takes calls now: it listens, is not draining, and is below <see cref="MaxConcurrentCalls"/>.</summary>
+    public bool IsReady => !IsDraining && _endpoints.Count > 0 && !IsAtCapacity;
 
     /// <summary>Whether the server is serving <see cref="MaxConcurrentCalls"/> calls: a new one would be answered BUSY.</summary>
     public bool IsAtCapacity => _admission.Calls >= _admission.MaxCalls;

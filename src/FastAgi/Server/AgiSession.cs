@@ -45,6 +45,8 @@ public sealed partial class AgiSession : IAsyncDisposable
     private int _commandCount;
     private string? _hangupReason;
     private int _scriptDone;
+    private string? _lastCommand;
+    private string? _lastCommandName;
 
     internal AgiSession(AgiRequest request, PipeWriter output, IServiceProvider services, ILogger logger, IAgiConnection? connection = null, TimeSpan? replyTimeout = null, TimeProvider? timeProvider = null, AgiTelemetry? telemetry = null)
     {
@@ -167,7 +169,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         try
         {
             // Measured, logged and traced only when something collects it: the common case costs three checks.
-            if (_telemetry is { } telemetry && (_logger.IsEnabled(LogLevel.Debug) || telemetry.CommandsMeasured || AgiTelemetry.Source.HasListeners()))
+            if (_telemetry is { } telemetry && (_logger.IsEnabled(LogLevel.Debug) || telemetry.CommandsMeasured || (Traced && AgiTelemetry.Source.HasListeners())))
             {
                 watch = StartWatch(telemetry, command, words);
             }
@@ -417,6 +419,9 @@ public sealed partial class AgiSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the call has a span: its commands get child spans.</summary>
+    internal bool Traced { get; set; }
+
     /// <summary>Commands sent so far (fences not counted).</summary>
     internal int CommandCount => Volatile.Read(ref _commandCount);
 
@@ -430,8 +435,20 @@ public sealed partial class AgiSession : IAsyncDisposable
 
     private CommandWatch StartWatch(AgiTelemetry telemetry, string command, string[] words)
     {
-        string name = AgiCommandNames.Normalize(command);
-        Activity? span = AgiTelemetry.Source.HasListeners() ? telemetry.StartCommandSpan(name, words) : null;
+        // Scripts send the same literals over and over: a reference check saves the lookup.
+        string name;
+        if (ReferenceEquals(command, _lastCommand))
+        {
+            name = _lastCommandName!;
+        }
+        else
+        {
+            name = AgiCommandNames.Normalize(command);
+            (_lastCommand, _lastCommandName) = (command, name);
+        }
+
+        // A command span only under a call span: a call the sampler dropped leaves no orphan command spans.
+        Activity? span = Traced && AgiTelemetry.Source.HasListeners() ? telemetry.StartCommandSpan(name, words) : null;
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.CommandSent(_logger, AgiCallText.Command(telemetry, name, command, words));

@@ -125,7 +125,6 @@ public sealed class ObservabilityTests
         using var open = new MetricCollector<long>(meterFactory, AgiDiagnostics.MeterName, "fastagi.server.open_connections");
         using var calls = new MetricCollector<long>(meterFactory, AgiDiagnostics.MeterName, "fastagi.server.calls");
         using var duration = new MetricCollector<double>(meterFactory, AgiDiagnostics.MeterName, "fastagi.server.call.duration");
-        using var commands = new MetricCollector<long>(meterFactory, AgiDiagnostics.MeterName, "fastagi.server.commands");
         using var commandDuration = new MetricCollector<double>(meterFactory, AgiDiagnostics.MeterName, "fastagi.server.command.duration");
 
         // A connection that sends nothing is a connection, not a call.
@@ -148,9 +147,8 @@ public sealed class ObservabilityTests
         Assert.Contains(calls.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.script") == "ivr/{tenant}" && Tag(m.Tags, "fastagi.call.outcome") == "completed");
         Assert.Contains(calls.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.script") == "(unmatched)" && Tag(m.Tags, "fastagi.call.outcome") == "not_found");
         Assert.Contains(duration.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.script") == "ivr/{tenant}" && m.Value > 0);
-        Assert.Contains(commands.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.command") == "NOOP" && Tag(m.Tags, "fastagi.reply.status") == "200");
-        Assert.Contains(commands.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.command") == "OTHER" && Tag(m.Tags, "fastagi.reply.status") == "510");
-        Assert.Contains(commandDuration.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.command") == "NOOP" && m.Value > 0);
+        Assert.Contains(commandDuration.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.command") == "OTHER" && Tag(m.Tags, "fastagi.reply.status") == "510");
+        Assert.Contains(commandDuration.GetMeasurementSnapshot(), static m => Tag(m.Tags, "fastagi.command") == "NOOP" && Tag(m.Tags, "fastagi.reply.status") == "200" && m.Value > 0);
     }
 
     [Fact]
@@ -219,6 +217,23 @@ public sealed class ObservabilityTests
         Assert.All(commands, static span => Assert.Null(span.GetTagItem("fastagi.command.arguments")));
     }
 
+    [Theory]
+    [InlineData(ActivitySamplingResult.None)]
+    [InlineData(ActivitySamplingResult.PropagationData)]
+    public async Task A_call_the_sampler_drops_leaves_no_command_spans(ActivitySamplingResult dropped)
+    {
+        // Drops the call, as a ratio sampler does most calls (OpenTelemetry's keep the context: PropagationData), and would
+        // record anything else that asked.
+        using var spans = new SpanRecorder(name => name == "AGI ivr" ? dropped : ActivitySamplingResult.AllDataAndRecorded);
+        await using TestServer server = await TestServer.StartAsync(agi => agi.MapScript("ivr", (call, hangup) => call.NoopAsync("hello", hangup).AsTask()));
+        var asterisk = new FakeAsterisk(new FakeAsteriskOptions { Timeout = TestTimeouts.Default });
+        asterisk.Environment.Script("ivr");
+        await asterisk.CallAsync(server.Endpoint).WaitOrFail("the call");
+        await server.Server.WhenNoConnectionsAsync().WaitOrFail("the close");
+
+        Assert.DoesNotContain(spans.Stopped, static span => span.OperationName.StartsWith("AGI NOOP", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Command_spans_carry_arguments_when_asked_redacted_as_logs_are()
     {
@@ -258,12 +273,13 @@ public sealed class ObservabilityTests
         private readonly ActivityListener _listener;
         private readonly System.Collections.Concurrent.ConcurrentQueue<Activity> _stopped = new();
 
-        public SpanRecorder()
+        public SpanRecorder(Func<string, ActivitySamplingResult>? sampling = null)
         {
+            sampling ??= static _ => ActivitySamplingResult.AllDataAndRecorded;
             _listener = new ActivityListener
             {
                 ShouldListenTo = static source => source.Name == AgiDiagnostics.ActivitySourceName,
-                Sample = static (ref ActivityCreationOptions<ActivityContext> options) => ActivitySamplingResult.AllDataAndRecorded,
+                Sample = (ref ActivityCreationOptions<ActivityContext> options) => sampling(options.Name),
                 ActivityStopped = _stopped.Enqueue,
             };
             ActivitySource.AddActivityListener(_listener);
