@@ -29,6 +29,17 @@ public sealed class AgiServerOptions
     /// </summary>
     public string? AllowedPeers { get; set; }
 
+    /// <summary>
+    /// Whether connections from <see cref="TrustedProxies"/> start with a PROXY protocol header (v1 or v2, as nginx's
+    /// <c>proxy_protocol on</c> and HAProxy's <c>send-proxy</c>/<c>send-proxy-v2</c> send it). Then the session's remote
+    /// address, the allowlist, logs and metrics use the address the header carries; a connection from a trusted proxy
+    /// without a valid header is closed. Connections from other addresses are served as direct ones. Off by default.
+    /// </summary>
+    public bool ProxyProtocol { get; set; }
+
+    /// <summary>The load balancers that send PROXY headers, comma-separated addresses and CIDR networks; required with <see cref="ProxyProtocol"/>.</summary>
+    public string? TrustedProxies { get; set; }
+
     /// <summary>How long a new connection may take to send its environment block before it is closed. Asterisk sends it at once; the limit keeps idle port scanners from holding connections.</summary>
     public TimeSpan EnvironmentTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -27,6 +27,21 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
             failures.Add(ex.Message);
         }
 
+        if (options.ProxyProtocol)
+        {
+            try
+            {
+                if (Server.AgiPeerAllowlist.Parse(options.TrustedProxies, "FastAgi:TrustedProxies").AllowsEveryone)
+                {
+                    failures.Add("FastAgi:ProxyProtocol needs FastAgi:TrustedProxies: the load balancers' addresses, whose PROXY headers are believed.");
+                }
+            }
+            catch (FormatException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
         if (options.MaxConcurrentCalls < 0)
         {
             failures.Add($"FastAgi:MaxConcurrentCalls must be 0 (as many as the descriptor limit allows) or more, not {options.MaxConcurrentCalls}.");

@@ -33,4 +33,7 @@ public enum AgiProtocolError
     /// (a value holding a line feed read without a fence, or a peer that is not Asterisk).
     /// </summary>
     UnexpectedReply,
+
+    /// <summary>A connection from a trusted load balancer did not start with a valid PROXY protocol header (v1 or v2).</summary>
+    InvalidProxyHeader,
 }

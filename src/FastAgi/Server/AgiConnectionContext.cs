@@ -43,8 +43,29 @@ internal sealed class AgiConnectionContext
     /// <summary>Whether the environment block has arrived: a connection still waiting for it is the first to go under pressure.</summary>
     public bool EnvironmentReceived => Volatile.Read(ref _environmentReceived) != 0;
 
-    /// <summary>The peer's address.</summary>
-    public IPEndPoint? RemoteEndPoint => Connection?.RemoteEndPoint;
+    /// <summary>The peer's address: the socket's, or the one a load balancer's PROXY header carried.</summary>
+    public IPEndPoint? RemoteEndPoint => _proxiedRemote ?? Connection?.RemoteEndPoint;
+
+    /// <summary>Whether the connection comes from a trusted load balancer and must start with a PROXY protocol header.</summary>
+    public bool ExpectsProxyHeader { get; init; }
+
+    /// <summary>Who may connect, applied to the address a PROXY header carries; <see langword="null"/> lets everyone in.</summary>
+    public AgiPeerAllowlist? Allowlist { get; init; }
+
+    /// <summary>Records the client a load balancer forwarded; false when the allowlist does not list it.</summary>
+    public bool OnProxyHeader(Protocol.AgiProxyHeader header)
+    {
+        if (header.Source is not { } source)
+        {
+            // LOCAL or UNKNOWN: the balancer's own connection (its health check); the socket's address stands.
+            return Allowlist?.Allows(Connection?.RemoteEndPoint?.Address) ?? true;
+        }
+
+        _proxiedRemote = source;
+        return Allowlist?.Allows(source.Address) ?? true;
+    }
+
+    private IPEndPoint? _proxiedRemote;
 
     /// <summary>The script path the environment asked for, once it has arrived.</summary>
     public string? ScriptPath { get; private set; }

@@ -49,6 +49,9 @@ public sealed partial class AgiConnectionHandler
         [LoggerMessage(AgiEventIds.EnvironmentIncomplete, LogLevel.Debug, "Connection {ConnectionId} closed before its environment was complete")]
         public static partial void EnvironmentIncomplete(ILogger logger, string connectionId);
 
+        [LoggerMessage(AgiEventIds.PeerNotAllowed, LogLevel.Warning, "Closed a connection from {Peer} (forwarded by {Proxy}), which FastAgi:AllowedPeers does not list ({Suppressed} more since the last such warning)")]
+        public static partial void ProxiedPeerNotAllowed(ILogger logger, System.Net.IPEndPoint? peer, System.Net.IPEndPoint? proxy, long suppressed);
+
         [LoggerMessage(AgiEventIds.ConnectionFailed, LogLevel.Error, "Connection {ConnectionId} failed")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
     }

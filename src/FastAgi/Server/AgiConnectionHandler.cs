@@ -42,6 +42,7 @@ public sealed partial class AgiConnectionHandler
     private readonly LogThrottle _protocolErrors;
     private readonly LogThrottle _environmentTimeouts;
     private readonly LogThrottle _notFound;
+    private readonly LogThrottle _proxiedRefusals;
 
     /// <summary>Creates a handler; the server gets one from dependency injection.</summary>
     public AgiConnectionHandler(
@@ -63,6 +64,7 @@ public sealed partial class AgiConnectionHandler
         _protocolErrors = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
         _environmentTimeouts = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
         _notFound = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
+        _proxiedRefusals = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
     }
 
     /// <summary>The handler's instruments, which the server adds its refusals to.</summary>
@@ -94,7 +96,7 @@ public sealed partial class AgiConnectionHandler
         {
             // A refused connection is answered once its environment is in, or dropped soon: it must not hold a slot.
             TimeSpan deadline = context.Refusal is null ? _options.EnvironmentTimeout : Min(_options.EnvironmentTimeout, RefusalDeadline);
-            (AgiRequest? request, string? refusal) = await ReadRequestAsync(transport.Input, connectionId, deadline, cancellationToken).ConfigureAwait(false);
+            (AgiRequest? request, string? refusal) = await ReadRequestAsync(transport.Input, connectionId, context, deadline, cancellationToken).ConfigureAwait(false);
             if (request is not null)
             {
                 context.OnEnvironmentReceived(request.ScriptPath);
@@ -117,8 +119,9 @@ public sealed partial class AgiConnectionHandler
         }
     }
 
-    private async Task<(AgiRequest? Request, string? Refusal)> ReadRequestAsync(PipeReader input, string connectionId, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(AgiRequest? Request, string? Refusal)> ReadRequestAsync(PipeReader input, string connectionId, AgiConnectionContext context, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        bool expectsProxyHeader = context.ExpectsProxyHeader;
         var parser = new AgiRequestParser(_options.Limits);
 
         // The deadline and a server stop cancel the pending read rather than a token: no per-read token registration
@@ -136,7 +139,31 @@ public sealed partial class AgiConnectionHandler
                 bool done;
                 try
                 {
-                    done = parser.TryParse(ref reader, out AgiRequest? parsed);
+                    // Behind a load balancer the PROXY header comes first, within the same deadline as the environment;
+                    // while it is incomplete, the end of the loop handles the deadline and the close as for the environment.
+                    AgiRequest? parsed = null;
+                    if (expectsProxyHeader)
+                    {
+                        done = false;
+                        if (!result.IsCanceled && AgiProxyHeader.TryParse(ref reader, out AgiProxyHeader? header))
+                        {
+                            expectsProxyHeader = false;
+                            input.AdvanceTo(reader.Position);
+                            if (!context.OnProxyHeader(header!))
+                            {
+                                _telemetry.ConnectionRefused("allowlist");
+                                LogProxiedPeerNotAllowed(context);
+                                return (null, null);
+                            }
+
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        done = parser.TryParse(ref reader, out parsed);
+                    }
+
                     if (done)
                     {
                         // Bytes after the blank line (a HANGUP sent at once, 05f) stay unexamined, or the reply reader's
@@ -181,7 +208,7 @@ public sealed partial class AgiConnectionHandler
         catch (AgiProtocolException ex)
         {
             _telemetry.ConnectionError(ex.Error.ToString());
-            _telemetry.ConnectionRefused("protocol_error");
+            _telemetry.ConnectionRefused(ex.Error == AgiProtocolError.InvalidProxyHeader ? "proxy_protocol" : "protocol_error");
             LogProtocolError(connectionId, ex);
             return (null, null);
         }
@@ -239,11 +266,12 @@ public sealed partial class AgiConnectionHandler
         string route = refusal is null && _routes.TryResolve(request.ScriptPath, out script, out string? mapped) ? mapped : _routes.RouteOf(request.ScriptPath);
         string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
         string channel = AgiLogText.Escape(request.Channel, 128);
-        string peer = context.Connection?.RemoteEndPoint?.ToString() ?? string.Empty;
+        string peer = context.RemoteEndPoint?.ToString() ?? string.Empty;
         using IDisposable? scope = Log.BeginCallScope(_logger, uniqueId, channel, route, peer);
         using Activity? span = AgiTelemetry.Source.HasListeners() ? StartCallSpan(request, route, context) : null;
         var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry)
         {
+            ProxiedRemoteEndPoint = context.ExpectsProxyHeader ? context.RemoteEndPoint : null,
             // A dropped call's span may still exist to carry the trace context (OpenTelemetry's samplers do that): its commands get none.
             Traced = span is { IsAllDataRequested: true },
         };
@@ -317,7 +345,7 @@ public sealed partial class AgiConnectionHandler
                 span.SetTag("url.query", AgiCallText.Query(_telemetry, query));
             }
 
-            if (context.Connection?.RemoteEndPoint is { } remote)
+            if (context.RemoteEndPoint is { } remote)
             {
                 span.SetTag("network.peer.address", remote.Address.ToString());
                 span.SetTag("network.peer.port", remote.Port);
@@ -473,6 +501,14 @@ public sealed partial class AgiConnectionHandler
         else
         {
             Log.ProtocolErrorDetail(_logger, connectionId, ex.Error, ex.Message);
+        }
+    }
+
+    private void LogProxiedPeerNotAllowed(AgiConnectionContext context)
+    {
+        if (_proxiedRefusals.TryEnter(out long suppressed))
+        {
+            Log.ProxiedPeerNotAllowed(_logger, context.RemoteEndPoint, context.Connection?.RemoteEndPoint, suppressed);
         }
     }
 

@@ -22,7 +22,11 @@ public sealed class AgiPeerAllowlist
     /// Parses a comma-separated list such as <c>10.0.0.0/8, 192.168.1.20, fd00::/8, ::1</c>; an empty or blank list allows everyone.
     /// </summary>
     /// <exception cref="FormatException">An entry is neither an address nor a network; the message names it.</exception>
-    public static AgiPeerAllowlist Parse(string? list)
+    public static AgiPeerAllowlist Parse(string? list) => Parse(list, "FastAgi:AllowedPeers");
+
+    /// <summary>Parses <paramref name="list"/>, naming <paramref name="setting"/> in the error.</summary>
+    /// <exception cref="FormatException">An entry is neither an address nor a network.</exception>
+    public static AgiPeerAllowlist Parse(string? list, string setting)
     {
         if (string.IsNullOrWhiteSpace(list))
         {
@@ -43,7 +47,7 @@ public sealed class AgiPeerAllowlist
             }
             else
             {
-                throw new FormatException($"FastAgi:AllowedPeers: '{entry}' is neither an address nor a network in CIDR notation, such as 10.0.0.5, 10.0.0.0/8 or fd00::/8.");
+                throw new FormatException($"{setting}: '{entry}' is neither an address nor a network in CIDR notation, such as 10.0.0.5, 10.0.0.0/8 or fd00::/8.");
             }
         }
 

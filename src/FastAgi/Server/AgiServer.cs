@@ -58,6 +58,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     private readonly LogThrottle _evictions = new(TimeProvider.System, LogThrottle.DefaultInterval);
     private readonly Func<bool> _callSlots;
     private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
+    private AgiPeerAllowlist? _trustedProxies;
     private AgiAdmission _admission = new(int.MaxValue, 0);
     private EpollTransport? _epoll;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -104,6 +105,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _allowlist = AgiPeerAllowlist.Parse(_options.AllowedPeers);
+        _trustedProxies = _options.ProxyProtocol ? AgiPeerAllowlist.Parse(_options.TrustedProxies, "FastAgi:TrustedProxies") : null;
         AgiCapacity capacity = AgiCapacity.For(_options.MaxConcurrentCalls);
         _admission = new AgiAdmission(capacity.Calls, capacity.Calls + capacity.Refusals);
         _admission.RoomFreed += ResumeListeners;
@@ -443,7 +445,9 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     /// </summary>
     private void Admit(IAgiConnection connection, bool offLoop = false)
     {
-        if (!_allowlist.Allows(connection.RemoteEndPoint?.Address))
+        // A trusted load balancer's connection is judged by the client its PROXY header names, once that has arrived.
+        bool proxied = _trustedProxies is { } proxies && proxies.Allows(connection.RemoteEndPoint?.Address);
+        if (!proxied && !_allowlist.Allows(connection.RemoteEndPoint?.Address))
         {
             _handler.Metrics.ConnectionRefused("allowlist");
             if (_refusedPeers.TryEnter(out long suppressed))
@@ -479,6 +483,8 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
             Refusal = refusal,
             CallSlots = draining ? null : _callSlots,
             EnvironmentArrived = _environmentArrived,
+            ExpectsProxyHeader = proxied,
+            Allowlist = proxied && !_allowlist.AllowsEveryone ? _allowlist : null,
         };
         if (connection is EpollConnection epollConnection)
         {

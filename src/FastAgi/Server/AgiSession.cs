@@ -72,7 +72,11 @@ public sealed partial class AgiSession : IAsyncDisposable
     public AgiRequest Request { get; }
 
     /// <summary>The address of the Asterisk server that placed the call; <see langword="null"/> when the session does not run on a TCP connection.</summary>
-    public System.Net.IPEndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
+    /// <remarks>Behind a load balancer that sends PROXY headers (<see cref="Hosting.AgiServerOptions.ProxyProtocol"/>), the address the header carries.</remarks>
+    public System.Net.IPEndPoint? RemoteEndPoint => ProxiedRemoteEndPoint ?? _connection?.RemoteEndPoint;
+
+    /// <summary>The client a trusted load balancer's PROXY header named, if any.</summary>
+    internal System.Net.IPEndPoint? ProxiedRemoteEndPoint { get; init; }
 
     /// <summary>The address the call reached on this server; <see langword="null"/> when the session does not run on a TCP connection.</summary>
     public System.Net.IPEndPoint? LocalEndPoint => _connection?.LocalEndPoint;
