@@ -156,6 +156,16 @@ internal static class CommandLine
         // A start that fails is reported as one line by ServeAsync; the host's own error line would repeat it with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi")).MapDemoScripts().AddHealthChecks();
+
+        // Under systemd: READY=1 once every listener is bound, STOPPING=1 when the drain begins. AddSystemd() looks for
+        // systemd as the parent; other supervisors that speak sd_notify (podman --sdnotify, a container's init) only set
+        // NOTIFY_SOCKET, so that is enough too.
+        builder.Services.AddSystemd();
+        if (!Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
+        {
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
+            builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Systemd.SystemdLifetime>();
+        }
         ServeEndpoints.AddTracing(builder);
     }
 
