@@ -20,6 +20,12 @@ internal sealed class HelloCall : IAsyncDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint).WaitAsync(Timeout);
+        return await StartAsync(socket, uniqueId);
+    }
+
+    /// <summary>Starts the call on a socket already connected to the server, which the call then owns.</summary>
+    public static async Task<HelloCall> StartAsync(Socket socket, string uniqueId)
+    {
         var call = new HelloCall(socket);
         await call.SendAsync($"agi_network: yes\nagi_network_script: hello\nagi_request: agi://127.0.0.1/hello\nagi_uniqueid: {uniqueId}\n\n");
         Assert.Equal("STREAM FILE hello-world #\n", await call._reader.ReadLineAsync().WaitAsync(Timeout));
