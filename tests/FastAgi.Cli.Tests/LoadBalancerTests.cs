@@ -11,7 +11,7 @@ namespace FastAgi.Cli.Tests;
 /// once and finishes its own; a killed one loses only its own.
 /// </summary>
 [Collection(TelemetryHostsTests.Name)]
-public sealed class LoadBalancerTests
+public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Calls = 10;
 
@@ -91,6 +91,76 @@ public sealed class LoadBalancerTests
         await other.WaitUntilAsync(() => Task.FromResult(other.CallsEnded == taken + 4), "the one that took every new call");
         await held.FinishAsync();
         Assert.Equal(0, await draining.WaitForExitAsync());
+    }
+
+    [BalancerFact("haproxy")]
+    public async Task A_rolling_upgrade_behind_haproxy_with_a_drain_delay_loses_no_call()
+    {
+        // The drain delay (1 s) is longer than HAProxy's check interval (200 ms): an instance is out of rotation before it closes.
+        string[] settings = ["--FastAgi:DrainDelay=00:00:01"];
+        ServeProcess a = await ServeProcess.StartAsync(0, 0, settings);
+        ServeProcess b = await ServeProcess.StartAsync(0, 0, settings);
+        try
+        {
+            await using Balancer haproxy = await Balancer.StartHaproxyAsync(a, b);
+            await haproxy.WaitUntilAsync(async () => await haproxy.ServerStatusAsync("a") == "UP" && await haproxy.ServerStatusAsync("b") == "UP", "both instances up");
+
+            // A continuous stream of calls, four at a time, each played to its end as Asterisk would.
+            using var stopCalls = new CancellationTokenSource();
+            int completed = 0;
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            Task[] streams = [.. Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+            {
+                for (int i = 0; !stopCalls.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        await using HelloCall call = await HelloCall.StartAsync(haproxy.Endpoint, $"17000010{worker}.{i}");
+                        await call.FinishAsync();
+                        Interlocked.Increment(ref completed);
+                    }
+                    catch (Exception ex) when (ex is Xunit.Sdk.XunitException or SocketException or IOException or TimeoutException)
+                    {
+                        failures.Enqueue(ex.Message);
+                    }
+                }
+            }))];
+
+            var clock = Stopwatch.StartNew();
+            var upgrades = new List<string>();
+            foreach (string name in (string[])["a", "b"])
+            {
+                ServeProcess old = name == "a" ? a : b;
+                var step = Stopwatch.StartNew();
+                old.Terminate();
+                Assert.Equal(0, await old.WaitForExitAsync());
+                TimeSpan stopped = step.Elapsed;
+                ServeProcess upgraded = await ServeProcess.StartAsync(old.Port, old.HttpPort, settings);
+                await old.DisposeAsync();
+                if (name == "a")
+                {
+                    a = upgraded;
+                }
+                else
+                {
+                    b = upgraded;
+                }
+
+                await haproxy.WaitUntilAsync(async () => await haproxy.ServerStatusAsync(name) == "UP", $"{name} up again");
+                upgrades.Add($"{name}: stopped after {stopped.TotalSeconds:0.0} s, back in rotation after {step.Elapsed.TotalSeconds:0.0} s");
+            }
+
+            await stopCalls.CancelAsync();
+            await Task.WhenAll(streams).WaitAsync(TimeSpan.FromSeconds(20));
+            output.WriteLine($"Rolling upgrade of 2 instances behind HAProxy: {completed} calls completed in {clock.Elapsed.TotalSeconds:0.0} s, {failures.Count} failed; {string.Join("; ", upgrades)}");
+            Assert.True(failures.IsEmpty, $"{failures.Count} call(s) failed: {string.Join(" | ", failures.Take(5))}");
+            Assert.True(completed > 100, $"Only {completed} calls completed.");
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
     }
 
     private static async Task PlaceCallsAsync(Balancer balancer, int count)

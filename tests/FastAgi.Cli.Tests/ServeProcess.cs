@@ -40,14 +40,14 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts an instance on <paramref name="port"/> (a free one when 0) and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<ServeProcess> StartAsync(int port = 0, int httpPort = 0)
+    public static async Task<ServeProcess> StartAsync(int port = 0, int httpPort = 0, params string[] settings)
     {
         port = port == 0 ? FreePort() : port;
         httpPort = httpPort == 0 ? FreePort() : httpPort;
         var start = new ProcessStartInfo("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "FastAgi.Cli.dll"), "serve", "--listen", $"127.0.0.1:{port}", "--http", $"127.0.0.1:{httpPort}",
-            "--FastAgi:ProxyProtocol=true", "--FastAgi:TrustedProxies=127.0.0.1", "--FastAgi:ShutdownTimeout=00:00:15",
+            "--FastAgi:ProxyProtocol=true", "--FastAgi:TrustedProxies=127.0.0.1", "--FastAgi:ShutdownTimeout=00:00:15", .. settings,
         ])
         {
             RedirectStandardOutput = true,

@@ -41,6 +41,9 @@ public static class AgiEventIds
     /// <summary>A script blocked an event loop of the epoll transport for over a second (once per script).</summary>
     public const int EventLoopBlocked = 1011;
 
+    /// <summary>The server is stopping after <see cref="Hosting.AgiServerOptions.DrainDelay"/>: not ready any more, still serving until then.</summary>
+    public const int ServerLeaving = 1012;
+
     // 2000-2099: connections and calls.
 
     /// <summary>A call started its script.</summary>

@@ -24,8 +24,8 @@ public sealed class AgiServerHealthCheck(AgiServer server) : IHealthCheck
             ["max_concurrent_calls"] = server.MaxConcurrentCalls,
             ["open_connections"] = server.ActiveConnections,
         };
-        HealthCheckResult result = server.IsDraining
-            ? HealthCheckResult.Unhealthy("Draining: the server is stopping and takes no new calls.", data: data)
+        HealthCheckResult result = server.IsStopping
+            ? HealthCheckResult.Unhealthy(server.IsDraining ? "Draining: the server is stopping and takes no new calls." : "Stopping: the server serves until its drain delay is over, then drains.", data: data)
             : server.Endpoints.Count == 0
                 ? HealthCheckResult.Unhealthy("Not listening yet.", data: data)
                 : server.IsAtCapacity

@@ -59,6 +59,14 @@ public sealed class AgiServerOptions
     /// </summary>
     public TimeSpan? MaxCallDuration { get; set; }
 
+    /// <summary>
+    /// How long the server goes on serving after a stop (SIGTERM) while it reports itself not ready (<c>/readyz</c> 503,
+    /// <c>fastagi.server.ready</c> 0), before it closes its listeners and drains. Set it longer than your load balancer's
+    /// health-check interval, so that the balancer stops sending calls before the listener closes and none is answered
+    /// SHUTDOWN. 0 (the default) drains at once, which is right for <c>hagi://</c> SRV failover.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; }
+
     /// <summary>How long stopping the server waits for calls in progress to finish before closing their connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -42,6 +42,11 @@ internal sealed class AgiServerOptionsValidator : IValidateOptions<AgiServerOpti
             }
         }
 
+        if (options.DrainDelay < TimeSpan.Zero)
+        {
+            failures.Add($"FastAgi:DrainDelay must be 0 or more, not {options.DrainDelay}.");
+        }
+
         if (options.MaxConcurrentCalls < 0)
         {
             failures.Add($"FastAgi:MaxConcurrentCalls must be 0 (as many as the descriptor limit allows) or more, not {options.MaxConcurrentCalls}.");

@@ -60,7 +60,7 @@ public static class FastAgiServiceCollectionExtensions
                 return;
             }
 
-            TimeSpan needed = options.ShutdownTimeout + AgiServer.AbortGracePeriod + TimeSpan.FromSeconds(1);
+            TimeSpan needed = options.DrainDelay + options.ShutdownTimeout + AgiServer.AbortGracePeriod + TimeSpan.FromSeconds(1);
             if (host.ShutdownTimeout < needed)
             {
                 host.ShutdownTimeout = needed;

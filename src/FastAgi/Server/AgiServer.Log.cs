@@ -15,6 +15,9 @@ public sealed partial class AgiServer
         [LoggerMessage(AgiEventIds.ServerStopping, LogLevel.Information, "FastAGI server stopping; waiting for {Calls} call(s) in progress")]
         public static partial void Stopping(ILogger logger, int calls);
 
+        [LoggerMessage(AgiEventIds.ServerLeaving, LogLevel.Information, "FastAGI server stopping: not ready any more, serving for {DrainDelay} more (FastAgi:DrainDelay) before it closes its listeners")]
+        public static partial void Leaving(ILogger logger, TimeSpan drainDelay);
+
         [LoggerMessage(AgiEventIds.ServerStopped, LogLevel.Information, "FastAGI server stopped: {Finished} call(s) finished during the drain, {Cut} cut at the shutdown deadline")]
         public static partial void Stopped(ILogger logger, int finished, int cut);
 

@@ -59,6 +59,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     private readonly Func<bool> _callSlots;
     private AgiPeerAllowlist _allowlist = AgiPeerAllowlist.Everyone;
     private AgiPeerAllowlist? _trustedProxies;
+    private int _stopRequested;
     private AgiAdmission _admission = new(int.MaxValue, 0);
     private EpollTransport? _epoll;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -95,8 +96,11 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     /// <summary>Whether the server is stopping: it takes no more calls.</summary>
     public bool IsDraining => _stopping.IsCancellationRequested;
 
-    /// <summary>Whether the server takes calls now: it listens, is not draining, and is below <see cref="MaxConcurrentCalls"/>.</summary>
-    public bool IsReady => !IsDraining && _endpoints.Count > 0 && !IsAtCapacity;
+    /// <summary>Whether the server takes calls now: it listens, is not stopping (nor in its <see cref="AgiServerOptions.DrainDelay"/>), and is below <see cref="MaxConcurrentCalls"/>.</summary>
+    public bool IsReady => Volatile.Read(ref _stopRequested) == 0 && _endpoints.Count > 0 && !IsAtCapacity;
+
+    /// <summary>Whether a stop has been asked for: the server reports itself not ready, and drains once its <see cref="AgiServerOptions.DrainDelay"/> has passed.</summary>
+    public bool IsStopping => Volatile.Read(ref _stopRequested) != 0;
 
     /// <summary>Whether the server is serving <see cref="MaxConcurrentCalls"/> calls: a new one would be answered BUSY.</summary>
     public bool IsAtCapacity => _admission.Calls >= _admission.MaxCalls;
@@ -175,9 +179,23 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
         {
             return;
+        }
+
+        // Not ready at once, still serving for the delay: a load balancer's health check takes the server out first.
+        if (_options.DrainDelay > TimeSpan.Zero && _endpoints.Count > 0)
+        {
+            Log.Leaving(_logger, _options.DrainDelay);
+            try
+            {
+                await Task.Delay(_options.DrainDelay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's own deadline: drain now.
+            }
         }
 
         if (_endpoints.Count > 0)

@@ -4,6 +4,7 @@ using FastAgi.Hosting;
 using FastAgi.Server;
 using FastAgi.Testing;
 using FastAgi.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -114,6 +115,35 @@ public sealed class AdmissionTests
         (await held.WaitOrFail("the held call")).AssertLines("NOOP finished");
         await stop.WaitOrFail("the stop");
         Assert.Contains(server.LogsWithId(AgiEventIds.ServerStopped), static record => record.Message.Contains("call(s) finished during the drain, 0 cut", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_a_drain_delay_the_server_is_not_ready_at_once_and_serves_normally_until_it_drains()
+    {
+        await using TestServer server = await TestServer.StartAsync(
+            agi => agi.MapScript("quick", (call, hangup) => call.SendCommandAsync("NOOP", ["ran"], hangup).AsTask()).AddHealthChecks(),
+            options => options.DrainDelay = TimeSpan.FromSeconds(1));
+        server.AllowErrors(static record => record.Category == "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService");
+        var health = server.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+
+        Task stop = server.StopAsync();
+        using (var waiting = new CancellationTokenSource(TestTimeouts.Default))
+        {
+            while (!server.Server.IsStopping)
+            {
+                await Task.Delay(5, waiting.Token);
+            }
+        }
+
+        // Not ready, for the balancer's check; a call that still comes is served, not told SHUTDOWN.
+        Assert.False(server.Server.IsReady);
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report = await health.CheckHealthAsync();
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, report.Status);
+        Assert.StartsWith("Stopping", report.Entries[AgiServerHealthCheck.Name].Description, StringComparison.Ordinal);
+        (await Call(server, "quick").WaitOrFail("a call during the delay")).AssertLines("NOOP ran");
+
+        await stop.WaitOrFail("the stop");
+        Assert.Single(server.LogsWithId(AgiEventIds.ServerLeaving));
     }
 
     [Theory]
