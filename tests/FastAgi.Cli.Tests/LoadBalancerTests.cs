@@ -105,26 +105,7 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
             await using Balancer haproxy = await Balancer.StartHaproxyAsync(a, b);
             await haproxy.WaitUntilAsync(async () => await haproxy.ServerStatusAsync("a") == "UP" && await haproxy.ServerStatusAsync("b") == "UP", "both instances up");
 
-            // A continuous stream of calls, four at a time, each played to its end as Asterisk would.
-            using var stopCalls = new CancellationTokenSource();
-            int completed = 0;
-            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            Task[] streams = [.. Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
-            {
-                for (int i = 0; !stopCalls.IsCancellationRequested; i++)
-                {
-                    try
-                    {
-                        await using HelloCall call = await HelloCall.StartAsync(haproxy.Endpoint, $"17000010{worker}.{i}");
-                        await call.FinishAsync();
-                        Interlocked.Increment(ref completed);
-                    }
-                    catch (Exception ex) when (ex is Xunit.Sdk.XunitException or SocketException or IOException or TimeoutException)
-                    {
-                        failures.Enqueue(ex.Message);
-                    }
-                }
-            }))];
+            await using var stream = CallStream.Start(haproxy.Endpoint);
 
             var clock = Stopwatch.StartNew();
             var upgrades = new List<string>();
@@ -150,11 +131,43 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
                 upgrades.Add($"{name}: stopped after {stopped.TotalSeconds:0.0} s, back in rotation after {step.Elapsed.TotalSeconds:0.0} s");
             }
 
-            await stopCalls.CancelAsync();
-            await Task.WhenAll(streams).WaitAsync(TimeSpan.FromSeconds(20));
-            output.WriteLine($"Rolling upgrade of 2 instances behind HAProxy: {completed} calls completed in {clock.Elapsed.TotalSeconds:0.0} s, {failures.Count} failed; {string.Join("; ", upgrades)}");
-            Assert.True(failures.IsEmpty, $"{failures.Count} call(s) failed: {string.Join(" | ", failures.Take(5))}");
-            Assert.True(completed > 100, $"Only {completed} calls completed.");
+            await stream.StopAsync();
+            output.WriteLine($"Rolling upgrade of 2 instances behind HAProxy: {stream.Completed} calls completed in {clock.Elapsed.TotalSeconds:0.0} s, {stream.Failures.Count} failed; {string.Join("; ", upgrades)}");
+            stream.AssertNoneFailed();
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+
+    [BalancerFact("nginx")]
+    public async Task A_rolling_upgrade_behind_nginx_taking_each_instance_out_of_the_upstream_first_loses_no_call()
+    {
+        // nginx (without active checks) is told: each instance is marked down and nginx reloaded before its SIGTERM.
+        ServeProcess a = await ServeProcess.StartAsync();
+        ServeProcess b = await ServeProcess.StartAsync();
+        try
+        {
+            await using Balancer nginx = await Balancer.StartNginxAsync(a, b);
+            await using var stream = CallStream.Start(nginx.Endpoint);
+            var clock = Stopwatch.StartNew();
+            foreach (string name in (string[])["a", "b"])
+            {
+                ServeProcess old = name == "a" ? a : b;
+                await nginx.ReloadAsync(down: name);
+                old.Terminate();
+                Assert.Equal(0, await old.WaitForExitAsync());
+                ServeProcess upgraded = await ServeProcess.StartAsync(old.Port, old.HttpPort);
+                await old.DisposeAsync();
+                (a, b) = name == "a" ? (upgraded, b) : (a, upgraded);
+                await nginx.ReloadAsync(down: null);
+            }
+
+            await stream.StopAsync();
+            output.WriteLine($"Rolling upgrade of 2 instances behind nginx: {stream.Completed} calls completed in {clock.Elapsed.TotalSeconds:0.0} s, {stream.Failures.Count} failed");
+            stream.AssertNoneFailed();
         }
         finally
         {
@@ -185,6 +198,63 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
     }
 
+    /// <summary>A continuous stream of calls from the fake Asterisk of FastAgi.Testing, four at a time, each played to its end.</summary>
+    private sealed class CallStream : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _callers;
+        private int _completed;
+
+        private CallStream(IPEndPoint endpoint)
+            => _callers = [.. Enumerable.Range(0, 4).Select(caller => Task.Run(() => CallAsync(endpoint, caller)))];
+
+        public int Completed => Volatile.Read(ref _completed);
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Failures { get; } = new();
+
+        public static CallStream Start(IPEndPoint endpoint) => new(endpoint);
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_callers).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        public void AssertNoneFailed()
+        {
+            Assert.True(Failures.IsEmpty, $"{Failures.Count} call(s) failed: {string.Join(" | ", Failures.Take(5))}");
+            Assert.True(Completed > 100, $"Only {Completed} calls completed.");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                await StopAsync();
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task CallAsync(IPEndPoint endpoint, int caller)
+        {
+            for (int i = 0; !_stop.IsCancellationRequested; i++)
+            {
+                var asterisk = new FastAgi.Testing.FakeAsterisk(new FastAgi.Testing.FakeAsteriskOptions { ThrowOnFailure = false, Timeout = TimeSpan.FromSeconds(10) });
+                asterisk.Environment.Script("hello").UniqueId($"17000011{caller}.{i}");
+                FastAgi.Testing.FakeCallResult result = await asterisk.CallAsync(endpoint);
+                if (result.Ending == FastAgi.Testing.FakeCallEnding.ServerClosed && result.AgiStatus != "FAILURE" && result.Commands.Count == 4)
+                {
+                    Interlocked.Increment(ref _completed);
+                }
+                else
+                {
+                    Failures.Enqueue($"{result.Ending} AGISTATUS={result.AgiStatus} after {result.Commands.Count} commands: {result.Failure}");
+                }
+            }
+        }
+    }
+
     /// <summary>nginx or HAProxy on a free loopback port, in front of two instances, with its configuration in a temporary folder.</summary>
     private sealed class Balancer : IAsyncDisposable
     {
@@ -201,10 +271,47 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         public IPEndPoint Endpoint { get; }
 
-        public static Task<Balancer> StartNginxAsync(ServeProcess a, ServeProcess b)
+        public static async Task<Balancer> StartNginxAsync(ServeProcess a, ServeProcess b)
         {
             string directory = Directory.CreateTempSubdirectory("fastagi-nginx-").FullName;
             int port = ServeProcess.FreePort();
+            WriteNginxConfig(directory, port, a.Port, b.Port, down: null);
+            Balancer balancer = await StartAsync(new ProcessStartInfo("nginx", NginxArguments(directory)), directory, port);
+            balancer._upstreams = (a.Port, b.Port);
+            return balancer;
+        }
+
+        /// <summary>Rewrites nginx's upstream with <paramref name="down"/> (a or b) marked down, or none, reloads it, and waits until its old workers have stopped taking connections.</summary>
+        public async Task ReloadAsync(string? down)
+        {
+            int before = CountInErrorLog("gracefully shutting down");
+            WriteNginxConfig(_directory, Endpoint.Port, _upstreams.A, _upstreams.B, down);
+            using Process reload = Process.Start(new ProcessStartInfo("nginx", [.. NginxArguments(_directory), "-s", "reload"]))!;
+            await reload.WaitForExitAsync();
+            Assert.Equal(0, reload.ExitCode);
+            await WaitUntilAsync(() => Task.FromResult(CountInErrorLog("gracefully shutting down") > before), "its old workers leave after the reload");
+        }
+
+        private (int A, int B) _upstreams;
+
+        private int CountInErrorLog(string text)
+        {
+            string path = Path.Combine(_directory, "error.log");
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            string log = reader.ReadToEnd();
+            int count = 0;
+            for (int at = log.IndexOf(text, StringComparison.Ordinal); at >= 0; at = log.IndexOf(text, at + 1, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+
+        private static string[] NginxArguments(string directory) => ["-e", Path.Combine(directory, "error.log"), "-p", directory, "-c", Path.Combine(directory, "nginx.conf")];
+
+        private static void WriteNginxConfig(string directory, int port, int a, int b, string? down)
+        {
             File.WriteAllText(Path.Combine(directory, "nginx.conf"), $$"""
                 daemon off;
                 pid {{directory}}/nginx.pid;
@@ -215,8 +322,8 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
                     # max_fails=0: a refused connect goes to the next server, and a restarted instance is tried again at once
                     # (the default would leave it out for 10 s after the kill).
                     upstream fastagi {
-                        server 127.0.0.1:{{a.Port}} max_fails=0;
-                        server 127.0.0.1:{{b.Port}} max_fails=0;
+                        server 127.0.0.1:{{a}} max_fails=0{{(down == "a" ? " down" : "")}};
+                        server 127.0.0.1:{{b}} max_fails=0{{(down == "b" ? " down" : "")}};
                     }
                     server {
                         listen 127.0.0.1:{{port}};
@@ -226,7 +333,6 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
                     }
                 }
                 """);
-            return StartAsync(new ProcessStartInfo("nginx", ["-e", Path.Combine(directory, "error.log"), "-p", directory, "-c", Path.Combine(directory, "nginx.conf")]), directory, port);
         }
 
         public static Task<Balancer> StartHaproxyAsync(ServeProcess a, ServeProcess b)
