@@ -94,6 +94,7 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [BalancerFact("haproxy")]
+    [Trait("Category", "RollingUpgrade")]
     public async Task A_rolling_upgrade_behind_haproxy_with_a_drain_delay_loses_no_call()
     {
         // The drain delay (1 s) is longer than HAProxy's check interval (200 ms): an instance is out of rotation before it closes.
@@ -143,6 +144,7 @@ public sealed class LoadBalancerTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [BalancerFact("nginx")]
+    [Trait("Category", "RollingUpgrade")]
     public async Task A_rolling_upgrade_behind_nginx_taking_each_instance_out_of_the_upstream_first_loses_no_call()
     {
         // nginx (without active checks) is told: each instance is marked down and nginx reloaded before its SIGTERM.
