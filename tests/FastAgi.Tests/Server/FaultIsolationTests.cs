@@ -13,14 +13,22 @@ public sealed class FaultIsolationTests
     [LinuxFact]
     public async Task A_script_that_blocks_its_event_loop_is_reported_once_by_path_and_the_other_calls_go_on()
     {
+        TestServer? started = null;
         await using TestServer server = await TestServer.StartAsync(
             agi => agi
                 .MapScript("blocking", async (call, hangup) =>
                 {
                     await call.SendCommandAsync("NOOP", ["before"], hangup);
 
-                    // On the loop's thread (RunScriptsOnEventLoops): a synchronous wait stalls the loop.
-                    Thread.Sleep(1600);
+                    // On the loop's thread (RunScriptsOnEventLoops): a synchronous wait stalls the loop, here until the
+                    // watchdog has reported it (at least 1.6 s; bounded), however late a loaded machine runs its timer.
+                    var blocked = System.Diagnostics.Stopwatch.StartNew();
+                    while (blocked.Elapsed < TimeSpan.FromMilliseconds(1600)
+                        || (blocked.Elapsed < TestTimeouts.Default && started?.LogsWithId(AgiEventIds.EventLoopBlocked).Count is null or 0))
+                    {
+                        Thread.Sleep(20);
+                    }
+
                     await call.SendCommandAsync("NOOP", ["after"], hangup);
                 })
                 .MapScript("quick", (call, hangup) => call.SendCommandAsync("NOOP", ["quick"], hangup).AsTask()),
@@ -31,6 +39,7 @@ public sealed class FaultIsolationTests
                 options.EventLoops = 1;
             });
 
+        started = server;
         Task<FakeCallResult> blocking = Call(server, "blocking");
         FakeCallResult quick = await Call(server, "quick").WaitOrFail("a call on the same loop");
         quick.AssertLines("NOOP quick");
