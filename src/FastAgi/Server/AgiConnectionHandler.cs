@@ -200,7 +200,7 @@ public sealed partial class AgiConnectionHandler
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     // Scanners and health checks connect and close, and a stopping server cancels: a debug line at most.
-                    Log.EnvironmentIncomplete(_logger, connectionId);
+                    AgiLog.EnvironmentIncomplete(_logger, connectionId);
                     return (null, null);
                 }
             }
@@ -267,7 +267,7 @@ public sealed partial class AgiConnectionHandler
         string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
         string channel = AgiLogText.Escape(request.Channel, 128);
         string peer = context.RemoteEndPoint?.ToString() ?? string.Empty;
-        using IDisposable? scope = Log.BeginCallScope(_logger, uniqueId, channel, route, peer);
+        using IDisposable? scope = AgiLog.BeginCallScope(_logger, uniqueId, channel, route, peer);
         using Activity? span = AgiTelemetry.Source.HasListeners() ? StartCallSpan(request, route, context) : null;
         var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry)
         {
@@ -314,7 +314,7 @@ public sealed partial class AgiConnectionHandler
 
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
-                    Log.CallEnded(
+                    AgiLog.CallEnded(
                         _logger,
                         AgiLogText.Escape(request.ScriptPath),
                         uniqueId,
@@ -382,7 +382,7 @@ public sealed partial class AgiConnectionHandler
 
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiCallText.Query(_telemetry, request.RawQuery), AgiLogText.Escape(request.Channel), AgiLogText.Escape(request.CallerId, 64));
+            AgiLog.CallStarted(_logger, AgiLogText.Escape(request.ScriptPath), AgiCallText.Query(_telemetry, request.RawQuery), AgiLogText.Escape(request.Channel), AgiLogText.Escape(request.CallerId, 64));
         }
 
         // The maximum duration: the hangup token tells the script to stop; a script that goes on is cut 5 s later.
@@ -417,7 +417,7 @@ public sealed partial class AgiConnectionHandler
         catch (AgiReplyTimeoutException ex)
         {
             // Asterisk did not answer: there is no dialplan to tell, only a connection to close.
-            Log.ReplyTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(ex.Command), ex.Timeout);
+            AgiLog.ReplyTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(ex.Command), ex.Timeout);
             return "timeout";
         }
         catch (AgiProtocolException)
@@ -427,7 +427,7 @@ public sealed partial class AgiConnectionHandler
         }
         catch (Exception ex)
         {
-            Log.ScriptFailed(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.UniqueId, 64), ex);
+            AgiLog.ScriptFailed(_logger, AgiLogText.Escape(request.ScriptPath), AgiLogText.Escape(request.UniqueId, 64), ex);
             await ReportFailureAsync(session, "EXCEPTION").ConfigureAwait(false);
             return "exception";
         }
@@ -435,7 +435,7 @@ public sealed partial class AgiConnectionHandler
 
     private async Task<string> TimedOutAsync(AgiSession session, AgiRequest request)
     {
-        Log.CallTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), _options.MaxCallDuration!.Value);
+        AgiLog.CallTimedOut(_logger, AgiLogText.Escape(request.ScriptPath), _options.MaxCallDuration!.Value);
 
         // A command abandoned at the limit holds the session until its reply: wait a little for it, not for the Dial.
         using var bounded = new CancellationTokenSource(TimeoutReportDeadline);
@@ -481,7 +481,7 @@ public sealed partial class AgiConnectionHandler
         catch (Exception ex)
         {
             _telemetry.ConnectionError(ex.GetType().Name);
-            Log.ConnectionFailed(_logger, connectionId, ex);
+            AgiLog.ConnectionFailed(_logger, connectionId, ex);
         }
         finally
         {
@@ -496,11 +496,11 @@ public sealed partial class AgiConnectionHandler
     {
         if (_protocolErrors.TryEnter(out long suppressed))
         {
-            Log.ProtocolError(_logger, connectionId, ex.Error, ex.Message, suppressed);
+            AgiLog.ProtocolError(_logger, connectionId, ex.Error, ex.Message, suppressed);
         }
         else
         {
-            Log.ProtocolErrorDetail(_logger, connectionId, ex.Error, ex.Message);
+            AgiLog.ProtocolErrorDetail(_logger, connectionId, ex.Error, ex.Message);
         }
     }
 
@@ -508,7 +508,7 @@ public sealed partial class AgiConnectionHandler
     {
         if (_proxiedRefusals.TryEnter(out long suppressed))
         {
-            Log.ProxiedPeerNotAllowed(_logger, context.RemoteEndPoint, context.Connection?.RemoteEndPoint, suppressed);
+            AgiLog.ProxiedPeerNotAllowed(_logger, context.RemoteEndPoint, context.Connection?.RemoteEndPoint, suppressed);
         }
     }
 
@@ -516,11 +516,11 @@ public sealed partial class AgiConnectionHandler
     {
         if (_environmentTimeouts.TryEnter(out long suppressed))
         {
-            Log.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout, suppressed);
+            AgiLog.EnvironmentTimedOut(_logger, connectionId, _options.EnvironmentTimeout, suppressed);
         }
         else
         {
-            Log.EnvironmentTimedOutDetail(_logger, connectionId, _options.EnvironmentTimeout);
+            AgiLog.EnvironmentTimedOutDetail(_logger, connectionId, _options.EnvironmentTimeout);
         }
     }
 
@@ -530,11 +530,11 @@ public sealed partial class AgiConnectionHandler
         string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
         if (_notFound.TryEnter(out long suppressed))
         {
-            Log.ScriptNotFound(_logger, path, uniqueId, suppressed);
+            AgiLog.ScriptNotFound(_logger, path, uniqueId, suppressed);
         }
         else
         {
-            Log.ScriptNotFoundDetail(_logger, path, uniqueId);
+            AgiLog.ScriptNotFoundDetail(_logger, path, uniqueId);
         }
     }
 

@@ -115,7 +115,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         _admission.RoomFreed += ResumeListeners;
         if (_options.MaxConcurrentCalls > capacity.Calls)
         {
-            Log.CapacityLowered(_logger, _options.MaxConcurrentCalls, capacity.Calls, capacity.DescriptorLimit);
+            AgiLog.CapacityLowered(_logger, _options.MaxConcurrentCalls, capacity.Calls, capacity.DescriptorLimit);
         }
 
         bool epoll = UsesEpoll(_options);
@@ -132,7 +132,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
                     _epoll = new EpollTransport(
                         _options.EventLoops > 0 ? _options.EventLoops : Math.Max(1, Environment.ProcessorCount / 2),
                         runContinuationsAsynchronously: !_options.RunScriptsOnEventLoops,
-                        ex => Log.EventLoopFault(_logger, ex),
+                        ex => AgiLog.EventLoopFault(_logger, ex),
                         ReceiveBufferFor(_options.Limits));
                     _epoll.WatchForBlockedLoops(BlockedLoopThreshold, OnLoopBlocked);
                 }
@@ -147,14 +147,14 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
                 _acceptLoops.Add(AcceptLoopAsync(listener));
             }
 
-            Log.Listening(_logger, bound, epoll ? AgiTransport.Epoll : AgiTransport.Sockets);
+            AgiLog.Listening(_logger, bound, epoll ? AgiTransport.Epoll : AgiTransport.Sockets);
             if (_allowlist.AllowsEveryone && !IsLoopback(bound.Address))
             {
-                Log.OpenToEveryone(_logger, bound);
+                AgiLog.OpenToEveryone(_logger, bound);
             }
         }
 
-        Log.Capacity(_logger, capacity.Calls, capacity.DescriptorLimit);
+        AgiLog.Capacity(_logger, capacity.Calls, capacity.DescriptorLimit);
         return Task.CompletedTask;
     }
 
@@ -187,7 +187,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         // Not ready at once, still serving for the delay: a load balancer's health check takes the server out first.
         if (_options.DrainDelay > TimeSpan.Zero && _endpoints.Count > 0)
         {
-            Log.Leaving(_logger, _options.DrainDelay);
+            AgiLog.Leaving(_logger, _options.DrainDelay);
             try
             {
                 await Task.Delay(_options.DrainDelay, cancellationToken).ConfigureAwait(false);
@@ -200,7 +200,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
 
         if (_endpoints.Count > 0)
         {
-            Log.Stopping(_logger, _connections.Count);
+            AgiLog.Stopping(_logger, _connections.Count);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -222,7 +222,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         {
             CloseListeners();
             cut = _connections.Count;
-            Log.AbortingCalls(_logger, cut);
+            AgiLog.AbortingCalls(_logger, cut);
             await _aborting.CancelAsync().ConfigureAwait(false);
             foreach (Entry entry in _connections.Values)
             {
@@ -234,7 +234,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
             Task closed = Task.WhenAll(_connections.Values.Select(c => c.Task));
             if (await Task.WhenAny(closed, Task.Delay(AbortGracePeriod, CancellationToken.None)).ConfigureAwait(false) != closed)
             {
-                Log.CallsIgnoredAbort(_logger, _connections.Count, AbortGracePeriod);
+                AgiLog.CallsIgnoredAbort(_logger, _connections.Count, AbortGracePeriod);
             }
         }
 
@@ -242,7 +242,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         if (_endpoints.Count > 0)
         {
-            Log.Stopped(_logger, Math.Max(0, inProgress - cut), cut);
+            AgiLog.Stopped(_logger, Math.Max(0, inProgress - cut), cut);
         }
     }
 
@@ -331,7 +331,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         _handler.Metrics.LoopBlocked();
         if (_blockingScripts.TryAdd(script, 0))
         {
-            Log.LoopBlocked(_logger, Protocol.AgiLogText.Escape(script), loop.Name, blocked);
+            AgiLog.LoopBlocked(_logger, Protocol.AgiLogText.Escape(script), loop.Name, blocked);
         }
     }
 
@@ -360,7 +360,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     {
         if (_acceptFailures.TryEnter(out long suppressed))
         {
-            Log.AcceptFailedErrno(_logger, Marshal.GetPInvokeErrorMessage(errno), errno, suppressed);
+            AgiLog.AcceptFailedErrno(_logger, Marshal.GetPInvokeErrorMessage(errno), errno, suppressed);
         }
     }
 
@@ -391,7 +391,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
             {
                 if (_acceptFailures.TryEnter(out long suppressed))
                 {
-                    Log.AcceptFailed(_logger, ex.SocketErrorCode, ex.Message, suppressed);
+                    AgiLog.AcceptFailed(_logger, ex.SocketErrorCode, ex.Message, suppressed);
                 }
 
                 if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
@@ -470,7 +470,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
             _handler.Metrics.ConnectionRefused("allowlist");
             if (_refusedPeers.TryEnter(out long suppressed))
             {
-                Log.PeerNotAllowed(_logger, connection.RemoteEndPoint, suppressed);
+                AgiLog.PeerNotAllowed(_logger, connection.RemoteEndPoint, suppressed);
             }
 
             Close(connection);
@@ -582,7 +582,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
                 _handler.Metrics.ConnectionRefused("environment_timeout");
                 if (_evictions.TryEnter(out long suppressed))
                 {
-                    Log.EvictedIdle(_logger, (int)suppressed + 1, PressureEnvironmentTimeout);
+                    AgiLog.EvictedIdle(_logger, (int)suppressed + 1, PressureEnvironmentTimeout);
                 }
 
                 return true;
@@ -603,7 +603,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         _handler.Metrics.ConnectionRefused("capacity");
         if (_busy.TryEnter(out long suppressed))
         {
-            Log.AtCapacity(_logger, _admission.MaxCalls, suppressed);
+            AgiLog.AtCapacity(_logger, _admission.MaxCalls, suppressed);
         }
 
         return false;
@@ -628,7 +628,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
         catch (Exception ex)
         {
             // HandleAsync reports its own errors; this is the last line of defence, so one call never takes down the server.
-            Log.ConnectionCrashed(_logger, id, ex);
+            AgiLog.ConnectionCrashed(_logger, id, ex);
         }
         finally
         {

@@ -309,7 +309,7 @@ public sealed partial class AgiSession : IAsyncDisposable
                 _reply.SetResult(reply);
                 return true;
             case CommandState.Abandoned:
-                Log.AbandonedReplyDiscarded(_logger, reply.StatusCode);
+                AgiLog.AbandonedReplyDiscarded(_logger, reply.StatusCode);
                 _commandLock.Release();
                 return true;
             default:
@@ -356,7 +356,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         if (Interlocked.Exchange(ref _hungUp, 1) == 0)
         {
             RecordHangup("hangup");
-            Log.HangupReceived(_logger);
+            AgiLog.HangupReceived(_logger);
             CancelHangupToken();
         }
     }
@@ -455,7 +455,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         Activity? span = Traced && AgiTelemetry.Source.HasListeners() ? telemetry.StartCommandSpan(name, words) : null;
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.CommandSent(_logger, AgiCallText.Command(telemetry, name, command, words));
+            AgiLog.CommandSent(_logger, AgiCallText.Command(telemetry, name, command, words));
         }
 
         return new CommandWatch(telemetry, name, words, Stopwatch.GetTimestamp(), span);
@@ -470,7 +470,7 @@ public sealed partial class AgiSession : IAsyncDisposable
             telemetry.CommandEnded(name, status, started);
             if (session._logger.IsEnabled(LogLevel.Debug))
             {
-                Log.ReplyReceived(session._logger, name, AgiCallText.Reply(telemetry, name, arguments, reply), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                AgiLog.ReplyReceived(session._logger, name, AgiCallText.Reply(telemetry, name, arguments, reply), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
             if (span is not null)
@@ -490,7 +490,7 @@ public sealed partial class AgiSession : IAsyncDisposable
             telemetry.CommandEnded(name, ending, started);
             if (session._logger.IsEnabled(LogLevel.Debug))
             {
-                Log.CommandUnanswered(session._logger, name, ending, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                AgiLog.CommandUnanswered(session._logger, name, ending, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
             if (span is not null)
@@ -606,7 +606,7 @@ public sealed partial class AgiSession : IAsyncDisposable
             OnConnectionClosed();
         }
 
-        Log.FenceSent(_logger);
+        AgiLog.FenceSent(_logger);
     }
 
     private static bool IsValueCommand(string command, string[] arguments)
@@ -681,7 +681,7 @@ public sealed partial class AgiSession : IAsyncDisposable
         }
         catch (AggregateException ex)
         {
-            Log.HangupCallbackFailed(_logger, ex);
+            AgiLog.HangupCallbackFailed(_logger, ex);
         }
         catch (ObjectDisposedException)
         {
