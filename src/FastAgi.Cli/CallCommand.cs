@@ -54,11 +54,17 @@ internal static class CallCommand
             return UsageError;
         }
 
+        string? ended = null;
         asterisk.OnTraffic(traffic =>
         {
+            if (traffic.Kind == FakeTrafficKind.Note && traffic.Text.StartsWith("the server ", StringComparison.Ordinal))
+            {
+                ended ??= traffic.Text;
+            }
+
             if (traffic.Kind != FakeTrafficKind.Environment || options.Verbose)
             {
-                output.WriteLine(traffic.ToString());
+                output.WriteLine(traffic.Kind == FakeTrafficKind.Hangup ? $"{traffic}   ({ExplainHangup(ended)})" : traffic.ToString());
             }
         });
         if (options.Interactive)
@@ -70,7 +76,11 @@ internal static class CallCommand
         await output.WriteLineAsync($"** calling {url.Url} at {endpoint}").ConfigureAwait(false);
         FakeCallResult result = await asterisk.CallAsync(endpoint, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"** call over: {Describe(result.Ending)}; AGISTATUS={result.AgiStatus}; {result.Commands.Count} command(s)").ConfigureAwait(false);
-        if (result.Failure is { } failure)
+        if (result.Ending == FakeCallEnding.FailureLine && result.VariablesSet.TryGetValue("FASTAGI_ERROR", out string? agiError))
+        {
+            await output.WriteLineAsync($"** FASTAGI_ERROR={agiError}{ExplainError(agiError)}").ConfigureAwait(false);
+        }
+        else if (result.Failure is { } failure)
         {
             // The conversation is already on the screen: print the problem, not the copy of it in the message.
             int conversation = failure.IndexOf("Conversation so far:", StringComparison.Ordinal);
@@ -172,6 +182,24 @@ internal static class CallCommand
         await error.WriteLineAsync($"Cannot resolve '{url.Host}': no address.").ConfigureAwait(false);
         return null;
     }
+
+    private static string ExplainError(string error) => error switch
+    {
+        "NOTFOUND" => ": no script is mapped to that path on the server",
+        "EXCEPTION" => ": the script threw; the server's log has the exception",
+        "BUSY" => ": the server is at its limit of concurrent calls",
+        "SHUTDOWN" => ": the server is stopping",
+        "TIMEOUT" => ": the call reached the server's maximum call duration",
+        _ => string.Empty,
+    };
+
+    /// <summary>Why Asterisk sent a <c>HANGUP</c> line: a hangup notice during the AGI, or the one it writes when the AGI ends.</summary>
+    private static string ExplainHangup(string? ended) => ended switch
+    {
+        null => "Asterisk's hangup notice: the channel has hung up, so from here only commands that work on a dead channel succeed",
+        _ when ended.Contains("'failure'", StringComparison.Ordinal) => "Asterisk's answer to 'failure': it leaves the AGI, AGISTATUS=FAILURE",
+        _ => "Asterisk's closing HANGUP: it writes one when the AGI ends (unless AGISIGHUP=no), whatever the channel's state",
+    };
 
     private static string Describe(FakeCallEnding ending) => ending switch
     {

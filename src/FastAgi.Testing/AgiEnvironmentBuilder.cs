@@ -9,7 +9,9 @@ namespace FastAgi.Testing;
 /// <c>name: value\n</c> per line (an empty value still gives <c>name: \n</c>), the <c>agi_arg_N</c> lines last, then a blank line.
 /// </summary>
 /// <remarks>
-/// The defaults describe an answered SIP call to extension 100 with no caller id. <see cref="Set"/> overrides any
+/// The defaults describe an answered SIP call to extension 100 with no caller id, on a channel and with a uniqueid of its own
+/// (<c>PJSIP/1000-0000002a</c>, <c>1700000000.42</c>: numbered as Asterisk numbers them, one more for each builder in the
+/// process), so that calls in one test are told apart as on a real PBX. <see cref="Set"/> overrides any
 /// <c>agi_*</c> line in place or adds a new one before the arguments; <see cref="Remove"/> leaves a line out.
 /// </remarks>
 public sealed class AgiEnvironmentBuilder
@@ -40,8 +42,18 @@ public sealed class AgiEnvironmentBuilder
         new("agi_threadid", "139872654321408"),
     ];
 
+    private static int _calls;
+
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly List<string> _arguments = [];
+
+    /// <summary>Creates the environment of a new call: Asterisk's defaults, with the next channel name and uniqueid.</summary>
+    public AgiEnvironmentBuilder()
+    {
+        int call = Interlocked.Increment(ref _calls);
+        Replace("agi_channel", string.Create(CultureInfo.InvariantCulture, $"PJSIP/1000-{call:x8}"));
+        Replace("agi_uniqueid", string.Create(CultureInfo.InvariantCulture, $"1700000000.{call}"));
+    }
 
     /// <summary>Sets the <c>agi://</c> URL the dialplan passed to <c>AGI()</c>: <c>agi_request</c> is the URL, <c>agi_network_script</c> everything after its host (no line when that is empty).</summary>
     /// <exception cref="FormatException">The URL is not an <c>agi://</c> URL.</exception>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using FastAgi.Routing;
 using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FastAgi.Testing;
 
@@ -18,7 +19,26 @@ public sealed partial class FakeAsterisk
         var routes = new AgiRouteTable();
         var capture = new ScriptExceptionCapture();
         routes.Fallback = capture.Wrap(script);
-        return CallInProcessAsync(routes, capture, cancellationToken);
+        return CallInProcessAsync(routes, capture, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Places the call to a <typeparamref name="TScript"/>, created from the call's dependency-injection scope as the server
+    /// creates it (whatever the script path), with the services <paramref name="configureServices"/> registers: the script's
+    /// dependencies, or fakes of them.
+    /// </summary>
+    /// <exception cref="FakeAsteriskAssertionException">The call failed (unless <see cref="FakeAsteriskOptions.ThrowOnFailure"/> is off).</exception>
+    public Task<FakeCallResult> CallAsync<TScript>(Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+        where TScript : class, IAgiScript
+    {
+        var routes = new AgiRouteTable();
+        var capture = new ScriptExceptionCapture();
+        routes.Fallback = capture.Wrap(static (session, hangup) => session.Services.GetRequiredService<TScript>().RunAsync(session, hangup));
+        return CallInProcessAsync(routes, capture, services =>
+        {
+            services.TryAddScoped<TScript>();
+            configureServices?.Invoke(services);
+        }, cancellationToken);
     }
 
     /// <summary>Places the call to the script <paramref name="routes"/> maps for the environment's script path, served in-process.</summary>
@@ -41,7 +61,7 @@ public sealed partial class FakeAsterisk
             wrapped.Fallback = capture.Wrap(fallback);
         }
 
-        return CallInProcessAsync(wrapped, capture, cancellationToken);
+        return CallInProcessAsync(wrapped, capture, null, cancellationToken);
     }
 
     /// <summary>Places the call to the FastAGI server registered in <paramref name="services"/> (<c>AddFastAgi</c>), in-process through its <see cref="AgiConnectionHandler"/>.</summary>
@@ -96,13 +116,15 @@ public sealed partial class FakeAsterisk
         return Finish(result);
     }
 
-    private async Task<FakeCallResult> CallInProcessAsync(AgiRouteTable routes, ScriptExceptionCapture capture, CancellationToken cancellationToken)
+    private async Task<FakeCallResult> CallInProcessAsync(AgiRouteTable routes, ScriptExceptionCapture capture, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
         if (Options.LoggerFactory is { } loggerFactory)
         {
             services.AddSingleton(loggerFactory);
         }
+
+        configureServices?.Invoke(services);
 
         services.AddSingleton(routes);
         services.AddFastAgi();

@@ -22,6 +22,7 @@ internal sealed partial class FakeCallRun
     private int _sentAfterClose;
     private FakeCallEnding _ending = FakeCallEnding.ServerClosed;
     private string? _failure;
+    private bool _failureLineExpected;
     private Task<(ServerConnection.LineKind Kind, byte[] Bytes, bool MoreBuffered)>? _pendingRead;
 
     public FakeCallRun(FakeAsterisk fake, ServerConnection connection)
@@ -91,6 +92,11 @@ internal sealed partial class FakeCallRun
         if (_failure is null && thrown is not null)
         {
             _failure = Describe($"The script threw {thrown.GetType().Name}: {thrown.Message}", null, null, unmet);
+        }
+
+        if (_failure is null && _ending == FakeCallEnding.FailureLine && !_failureLineExpected)
+        {
+            _failure = Describe(UnexpectedFailureLine(), expected: "the script's commands, then the connection closing", actual: "a 'failure' line: AGISTATUS=FAILURE", unmet);
         }
 
         return new FakeCallResult(_ending, _failure, _commands, _engine, Transcript(), unmet, thrown);
@@ -342,6 +348,7 @@ internal sealed partial class FakeCallRun
             matched.MatchedBy = command;
             command.Expectation = matched;
             _cursor++;
+            _failureLineExpected = true;
         }
 
         // run_agi() leaves the loop at once: HANGUP (AGISIGHUP), then the socket closes (05e).
@@ -351,6 +358,21 @@ internal sealed partial class FakeCallRun
         await WriteAllAsync([.. response.Lines.Select(line => (Utf8.GetBytes(line), FakeTrafficKind.Hangup))], cancellationToken).ConfigureAwait(false);
         await AsteriskClosesAsync().ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Why the server ended the AGI with a <c>failure</c> line no expectation asked for, from the <c>FASTAGI_ERROR</c> it set.</summary>
+    private string UnexpectedFailureLine()
+    {
+        string? error = _commands.LastOrDefault(static c => c.Words is ["SET", "VARIABLE", "FASTAGI_ERROR", _])?.Words[3];
+        string path = _fake.Environment.Build().FirstOrDefault(static line => line.Key == "agi_network_script").Value ?? string.Empty;
+        const string Hint = " Expect(\"failure\") if the test means the call to fail.";
+        return error switch
+        {
+            "NOTFOUND" => $"No script is mapped to the call's script path '{path}': the server answered FASTAGI_ERROR=NOTFOUND and ended the AGI with a 'failure' line (AGISTATUS=FAILURE). Set the path the script is mapped to with Environment.Script(\"ivr/main\"), or call CallAsync with the script itself.{Hint}",
+            "EXCEPTION" => $"The script for '{path}' threw on the server: it answered FASTAGI_ERROR=EXCEPTION and ended the AGI with a 'failure' line (AGISTATUS=FAILURE); the server's log has the exception.{Hint}",
+            null => $"The server ended the AGI with a 'failure' line (AGISTATUS=FAILURE) without setting FASTAGI_ERROR.{Hint}",
+            _ => $"The server answered FASTAGI_ERROR={error} and ended the AGI with a 'failure' line (AGISTATUS=FAILURE).{Hint}",
+        };
     }
 
     /// <summary>After each reply (and after the environment, as command 0): hangups due now, then the caller's steps up to the next expectation.</summary>

@@ -29,8 +29,9 @@ public sealed partial class CallTests
             "<- 200 result=0 endpos=8000",
             "-> HANGUP",
             "<- 200 result=1",
-            "<- HANGUP",
+            "<- HANGUP   (Asterisk's hangup notice: the channel has hung up, so from here only commands that work on a dead channel succeed)",
         ], Conversation(output));
+        Assert.Contains("<- HANGUP   (Asterisk's closing HANGUP: it writes one when the AGI ends (unless AGISIGHUP=no), whatever the channel's state)", output, StringComparison.Ordinal);
         Assert.Contains("** call over: the server closed the connection; AGISTATUS=HANGUP; 4 command(s)", output, StringComparison.Ordinal);
         Assert.Empty(error);
     }
@@ -50,7 +51,8 @@ public sealed partial class CallTests
         (int exit, string output, _) = await CallServeAsync("no/such/script");
 
         Assert.Equal(1, exit);
-        Assert.Equal(["-> SET VARIABLE FASTAGI_ERROR NOTFOUND", "<- 200 result=1", "-> failure", "<- HANGUP"], Conversation(output));
+        Assert.Equal(["-> SET VARIABLE FASTAGI_ERROR NOTFOUND", "<- 200 result=1", "-> failure", "<- HANGUP   (Asterisk's answer to 'failure': it leaves the AGI, AGISTATUS=FAILURE)"], Conversation(output));
+        Assert.Contains("** FASTAGI_ERROR=NOTFOUND: no script is mapped to that path on the server", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed partial class CallTests
             "<- 200 result=35 endpos=4000",
             "-> STREAM FILE goodbye #",
             "<- 200 result=-1 endpos=4000",
-            "<- HANGUP",
+            "<- HANGUP   (Asterisk's hangup notice: the channel has hung up, so from here only commands that work on a dead channel succeed)",
             "-> HANGUP",
             "<- 511 Command Not Permitted on a dead channel or intercept routine",
         ], Conversation(output));

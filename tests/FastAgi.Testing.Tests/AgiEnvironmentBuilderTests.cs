@@ -59,9 +59,20 @@ public sealed class AgiEnvironmentBuilderTests
         string text = new AgiEnvironmentBuilder().Script("x").Arguments("", "b").Set("agi_language", "fr").Set("agi_extra", "1").Remove("agi_threadid").ToText();
         Assert.Contains("agi_accountcode: \n", text, StringComparison.Ordinal);
         Assert.Contains("agi_arg_1: \nagi_arg_2: b\n\n", text, StringComparison.Ordinal);
-        Assert.Contains("agi_channel: PJSIP/1000-00000001\nagi_language: fr\n", text, StringComparison.Ordinal);
+        Assert.Matches("\nagi_channel: PJSIP/1000-[0-9a-f]{8}\nagi_language: fr\n", text);
         Assert.Contains("agi_accountcode: \nagi_extra: 1\nagi_arg_1", text, StringComparison.Ordinal);
         Assert.DoesNotContain("agi_threadid", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_call_gets_a_channel_and_uniqueid_of_its_own()
+    {
+        AgiRequest first = new AgiEnvironmentBuilder().ToRequest();
+        AgiRequest second = new AgiEnvironmentBuilder().ToRequest();
+        Assert.NotEqual(first.UniqueId, second.UniqueId);
+        Assert.NotEqual(first.Channel, second.Channel);
+        Assert.Matches(@"^1700000000\.[0-9]+$", second.UniqueId);
+        Assert.Matches("^PJSIP/1000-[0-9a-f]{8}$", second.Channel);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FastAgi.Commands;
 using FastAgi.Protocol;
 using FastAgi.Routing;
 using FastAgi.Server;
@@ -289,9 +290,74 @@ public sealed class FakeAsteriskTests
 
         var missing = new FakeAsterisk();
         missing.Environment.Script("nowhere");
+        missing.Expect("failure");
         FakeCallResult call = await missing.CallAsync(routes);
         Assert.Equal(["SET VARIABLE FASTAGI_ERROR NOTFOUND", "failure"], call.CommandLines);
         Assert.Equal((FakeCallEnding.FailureLine, "FAILURE"), (call.Ending, call.AgiStatus));
+    }
+
+    [Fact]
+    public async Task A_call_no_script_serves_fails_the_test_with_the_reason()
+    {
+        var services = new ServiceCollection();
+        services.AddFastAgi().MapScript("ivr/main", static async (session, hangup) => await session.SendCommandAsync("ANSWER", hangup));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        // No script path: the easy mistake, which used to end in a passing test.
+        FakeAsteriskAssertionException error = await Assert.ThrowsAsync<FakeAsteriskAssertionException>(() => new FakeAsterisk().CallAsync(provider));
+        Assert.StartsWith("No script is mapped to the call's script path '':", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Environment.Script(", error.Message, StringComparison.Ordinal);
+        Assert.Equal(FakeCallEnding.FailureLine, error.Result!.Ending);
+
+        var lenient = new FakeAsterisk(new FakeAsteriskOptions { ThrowOnFailure = false });
+        lenient.Environment.Script("ivr/other");
+        FakeCallResult call = await lenient.CallAsync(provider);
+        Assert.False(call.Succeeded);
+        Assert.StartsWith("No script is mapped to the call's script path 'ivr/other':", call.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_line_the_test_did_not_expect_fails_it_whatever_the_error()
+    {
+        var services = new ServiceCollection();
+        services.AddFastAgi().MapScript("boom", static (_, _) => throw new InvalidOperationException("database down"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        var asterisk = new FakeAsterisk();
+        asterisk.Environment.Script("boom");
+
+        FakeAsteriskAssertionException error = await Assert.ThrowsAsync<FakeAsteriskAssertionException>(() => asterisk.CallAsync(provider));
+        Assert.StartsWith("The script for 'boom' threw on the server: it answered FASTAGI_ERROR=EXCEPTION", error.Message, StringComparison.Ordinal);
+    }
+
+    public sealed class Greeter(FakeAsteriskTests.IGreeting greeting) : IAgiScript
+    {
+        public async Task RunAsync(AgiSession session, CancellationToken cancellationToken)
+        {
+            await session.AnswerAsync(cancellationToken);
+            await session.StreamFileAsync(greeting.Prompt, cancellationToken: cancellationToken);
+        }
+    }
+
+    public interface IGreeting
+    {
+        string Prompt { get; }
+    }
+
+    private sealed class FrenchGreeting : IGreeting
+    {
+        public string Prompt => "bonjour";
+    }
+
+    [Fact]
+    public async Task CallAsync_of_a_script_class_creates_it_with_its_services()
+    {
+        var asterisk = new FakeAsterisk();
+        FakeCallResult call = await asterisk.CallAsync<Greeter>(static services => services.AddSingleton<IGreeting, FrenchGreeting>());
+        call.AssertCommands("ANSWER", "STREAM FILE bonjour \"\"");
+
+        var unregistered = new FakeAsterisk();
+        FakeAsteriskAssertionException error = await Assert.ThrowsAsync<FakeAsteriskAssertionException>(() => unregistered.CallAsync<Greeter>());
+        Assert.Contains("IGreeting", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -315,7 +381,7 @@ public sealed class FakeAsteriskTests
         FakeCallResult call = await asterisk.CallAsync(static async (session, hangup) => await session.SendCommandAsync("ANSWER", hangup));
         Assert.Contains("<- agi_network: yes", seen);
         Assert.Equal(["-> ANSWER", "<- 200 result=0", "** caller hangs up", "<- HANGUP", "** the server closed the connection", "<- HANGUP"], seen.Where(static s => !s.StartsWith("<- agi_", StringComparison.Ordinal) && s != "<- ").ToArray());
-        Assert.StartsWith("<- (environment, 21 lines: agi_channel: PJSIP/1000-00000001, agi_callerid: unknown)\n-> ANSWER\n", call.Transcript, StringComparison.Ordinal);
+        Assert.Matches(@"^<- \(environment, 21 lines: agi_channel: PJSIP/1000-[0-9a-f]{8}, agi_callerid: unknown\)\n-> ANSWER\n", call.Transcript);
     }
 
     [Fact]

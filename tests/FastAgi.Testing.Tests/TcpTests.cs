@@ -79,6 +79,7 @@ public sealed class TcpTests : IAsyncLifetime
     {
         var asterisk = new FakeAsterisk();
         asterisk.Environment.Script("nothing-here");
+        asterisk.Expect("failure");
         FakeCallResult call = await asterisk.CallAsync(Endpoint);
 
         Assert.Equal(FakeCallEnding.FailureLine, call.Ending);
