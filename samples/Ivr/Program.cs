@@ -1,8 +1,3 @@
-using FastAgi.Commands;
-using FastAgi.Server;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi"))
     .MapScript("ivr/main", async (AgiSession call, CancellationToken hangup) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -28,7 +29,7 @@ public sealed partial class FakeAsterisk
     /// dependencies, or fakes of them.
     /// </summary>
     /// <exception cref="FakeAsteriskAssertionException">The call failed (unless <see cref="FakeAsteriskOptions.ThrowOnFailure"/> is off).</exception>
-    public Task<FakeCallResult> CallAsync<TScript>(Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    public Task<FakeCallResult> CallAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TScript>(Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
         where TScript : class, IAgiScript
     {
         var routes = new AgiRouteTable();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FastAgi.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +27,7 @@ public sealed class FastAgiBuilder
     }
 
     /// <summary>Runs a <typeparamref name="TScript"/> created from the call's service scope for calls to <c>agi://host/<paramref name="path"/></c>.</summary>
-    public FastAgiBuilder MapScript<TScript>(string path)
+    public FastAgiBuilder MapScript<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TScript>(string path)
         where TScript : class, IAgiScript
     {
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddScoped<TScript>(Services);
