@@ -2,10 +2,12 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using FastAgi.Diagnostics;
 using FastAgi.Routing;
 using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace FastAgi.Testing;
 
@@ -17,10 +19,7 @@ public sealed partial class FakeAsterisk
     public Task<FakeCallResult> CallAsync(AgiScript script, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
-        var routes = new AgiRouteTable();
-        var capture = new ScriptExceptionCapture();
-        routes.Fallback = capture.Wrap(script);
-        return CallInProcessAsync(routes, capture, null, cancellationToken);
+        return CallInProcessAsync(new AgiRouteTable { Fallback = script }, null, cancellationToken);
     }
 
     /// <summary>
@@ -32,37 +31,20 @@ public sealed partial class FakeAsterisk
     public Task<FakeCallResult> CallAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TScript>(Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
         where TScript : class, IAgiScript
     {
-        var routes = new AgiRouteTable();
-        var capture = new ScriptExceptionCapture();
-        routes.Fallback = capture.Wrap(static (session, hangup) => session.Services.GetRequiredService<TScript>().RunAsync(session, hangup));
-        return CallInProcessAsync(routes, capture, services =>
+        var routes = new AgiRouteTable { Fallback = static (session, hangup) => session.Services.GetRequiredService<TScript>().RunAsync(session, hangup) };
+        return CallInProcessAsync(routes, services =>
         {
             services.TryAddScoped<TScript>();
             configureServices?.Invoke(services);
         }, cancellationToken);
     }
 
-    /// <summary>Places the call to the script <paramref name="routes"/> maps for the environment's script path, served in-process.</summary>
+    /// <summary>Places the call to the script <paramref name="routes"/> maps for the environment's script path (its middleware and route values included), served in-process.</summary>
     /// <exception cref="FakeAsteriskAssertionException">The call failed (unless <see cref="FakeAsteriskOptions.ThrowOnFailure"/> is off).</exception>
     public Task<FakeCallResult> CallAsync(AgiRouteTable routes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var capture = new ScriptExceptionCapture();
-        var wrapped = new AgiRouteTable();
-        foreach (string path in routes.Paths)
-        {
-            if (routes.TryResolve(path, out AgiScript? script))
-            {
-                wrapped.Map(path, capture.Wrap(script));
-            }
-        }
-
-        if (routes.Fallback is { } fallback)
-        {
-            wrapped.Fallback = capture.Wrap(fallback);
-        }
-
-        return CallInProcessAsync(wrapped, capture, null, cancellationToken);
+        return CallInProcessAsync(routes, null, cancellationToken);
     }
 
     /// <summary>Places the call to the FastAGI server registered in <paramref name="services"/> (<c>AddFastAgi</c>), in-process through its <see cref="AgiConnectionHandler"/>.</summary>
@@ -117,22 +99,20 @@ public sealed partial class FakeAsterisk
         return Finish(result);
     }
 
-    private async Task<FakeCallResult> CallInProcessAsync(AgiRouteTable routes, ScriptExceptionCapture capture, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    private async Task<FakeCallResult> CallInProcessAsync(AgiRouteTable routes, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
+        // The server logs what a script threw (event ScriptFailed) with the exception: the result carries it from there.
+        var failures = new ScriptFailureCapture();
+        using var loggerFactory = new LoggerFactory(Options.LoggerFactory is { } user ? [failures, new ForwardingLoggerProvider(user)] : [failures]);
         var services = new ServiceCollection();
-        if (Options.LoggerFactory is { } loggerFactory)
-        {
-            services.AddSingleton(loggerFactory);
-        }
-
+        services.AddSingleton<ILoggerFactory>(loggerFactory);
         configureServices?.Invoke(services);
-
         services.AddSingleton(routes);
         services.AddFastAgi();
         ServiceProvider provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))
         {
-            return await CallHandlerAsync(provider.GetRequiredService<AgiConnectionHandler>(), () => capture.Exception, cancellationToken).ConfigureAwait(false);
+            return await CallHandlerAsync(provider.GetRequiredService<AgiConnectionHandler>(), () => failures.Exception, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -153,24 +133,40 @@ public sealed partial class FakeAsterisk
     private FakeCallResult Finish(FakeCallResult result)
         => Options.ThrowOnFailure && result.Failure is not null ? throw new FakeAsteriskAssertionException(result) : result;
 
-    /// <summary>Remembers the first exception a script threw, other than the hangup exceptions a script may let escape.</summary>
-    private sealed class ScriptExceptionCapture
+    /// <summary>Remembers the first exception the server logged as a script's failure.</summary>
+    private sealed class ScriptFailureCapture : ILoggerProvider, ILogger
     {
         private Exception? _exception;
 
         public Exception? Exception => Volatile.Read(ref _exception);
 
-        public AgiScript Wrap(AgiScript script) => async (session, cancellationToken) =>
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            try
+            if (eventId.Id == AgiEventIds.ScriptFailed && exception is not null)
             {
-                await script(session, cancellationToken).ConfigureAwait(false);
+                Interlocked.CompareExchange(ref _exception, exception, null);
             }
-            catch (Exception ex) when (ex is not AgiHangupException && !(ex is OperationCanceledException && session.HangupToken.IsCancellationRequested))
-            {
-                Interlocked.CompareExchange(ref _exception, ex, null);
-                throw;
-            }
-        };
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The test's own logger factory (<see cref="FakeAsteriskOptions.LoggerFactory"/>), which the call must not dispose.</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using FastAgi.Routing;
+using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FastAgi.Hosting;
@@ -19,20 +20,58 @@ public sealed class FastAgiBuilder
     /// <summary>The route table the server resolves scripts from.</summary>
     public AgiRouteTable Routes { get; }
 
-    /// <summary>Runs <paramref name="script"/> for calls to <c>agi://host/<paramref name="path"/></c>.</summary>
+    /// <summary>Runs <paramref name="script"/> for calls to <c>agi://host/<paramref name="path"/></c>; the path may be a template such as <c>ivr/{tenant}/main</c>.</summary>
     public FastAgiBuilder MapScript(string path, AgiScript script)
     {
         Routes.Map(path, script);
         return this;
     }
 
-    /// <summary>Runs a <typeparamref name="TScript"/> created from the call's service scope for calls to <c>agi://host/<paramref name="path"/></c>.</summary>
+    /// <summary>Runs a <typeparamref name="TScript"/> created from the call's service scope for calls to <c>agi://host/<paramref name="path"/></c> (a path or a template).</summary>
     public FastAgiBuilder MapScript<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TScript>(string path)
         where TScript : class, IAgiScript
     {
-        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddScoped<TScript>(Services);
-        Routes.Map(path, static (session, cancellationToken) => session.Services.GetRequiredService<TScript>().RunAsync(session, cancellationToken));
+        Routes.Map(path, ScriptOf<TScript>(Services));
         return this;
+    }
+
+    /// <summary>A group of routes under <paramref name="prefix"/> (<c>tenant/{tenant}</c>), sharing middleware of their own.</summary>
+    /// <exception cref="FormatException">The prefix is not a valid path template.</exception>
+    public AgiRouteGroup MapGroup(string prefix) => new(Services, Routes, prefix, null);
+
+    /// <summary>
+    /// Adds <paramref name="middleware"/> around every script, the fallback included: it gets the call and the rest of the
+    /// pipeline, and runs that with <c>await next()</c>, or ends the call without it. It runs inside the call's service and
+    /// logging scopes, in the order added, before any group's middleware.
+    /// </summary>
+    public FastAgiBuilder Use(Func<AgiSession, Func<Task>, Task> middleware)
+    {
+        Routes.Use(middleware);
+        return this;
+    }
+
+    /// <summary>Adds a <typeparamref name="TMiddleware"/>, created from each call's service scope, around every script.</summary>
+    public FastAgiBuilder Use<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMiddleware>()
+        where TMiddleware : class, IAgiMiddleware
+    {
+        Routes.UseWrapper(MiddlewareOf<TMiddleware>(Services));
+        return this;
+    }
+
+    /// <summary>Registers <typeparamref name="TScript"/> in the call scope and returns the script that creates and runs it.</summary>
+    internal static AgiScript ScriptOf<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TScript>(IServiceCollection services)
+        where TScript : class, IAgiScript
+    {
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddScoped<TScript>(services);
+        return static (session, cancellationToken) => session.Services.GetRequiredService<TScript>().RunAsync(session, cancellationToken);
+    }
+
+    /// <summary>Registers <typeparamref name="TMiddleware"/> in the call scope and returns the wrapper that creates and runs it.</summary>
+    internal static Func<AgiScript, AgiScript> MiddlewareOf<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMiddleware>(IServiceCollection services)
+        where TMiddleware : class, IAgiMiddleware
+    {
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddScoped<TMiddleware>(services);
+        return static next => (session, cancellationToken) => session.Services.GetRequiredService<TMiddleware>().InvokeAsync(session, () => next(session, cancellationToken));
     }
 
     /// <summary>

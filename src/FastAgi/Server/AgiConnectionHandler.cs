@@ -263,7 +263,8 @@ public sealed partial class AgiConnectionHandler
         long started = Stopwatch.GetTimestamp();
         _telemetry.CallStarted();
         AgiScript? script = null;
-        string route = refusal is null && _routes.TryResolve(request.ScriptPath, out script, out string? mapped) ? mapped : _routes.RouteOf(request.ScriptPath);
+        AgiRouteValues routeValues = AgiRouteValues.Empty;
+        string route = refusal is null && _routes.TryResolve(request.ScriptPath, out script, out string? mapped, out routeValues) ? mapped : _routes.RouteOf(request.ScriptPath);
         string uniqueId = AgiLogText.Escape(request.UniqueId, 64);
         string channel = AgiLogText.Escape(request.Channel, 128);
         string peer = context.RemoteEndPoint?.ToString() ?? string.Empty;
@@ -272,6 +273,7 @@ public sealed partial class AgiConnectionHandler
         var session = new AgiSession(request, transport.Output, _services, _logger, context.Connection, _options.ReplyTimeout, _timeProvider, _telemetry)
         {
             ProxiedRemoteEndPoint = context.ExpectsProxyHeader ? context.RemoteEndPoint : null,
+            RouteValues = routeValues,
             // A dropped call's span may still exist to carry the trace context (OpenTelemetry's samplers do that): its commands get none.
             Traced = span is { IsAllDataRequested: true },
         };

@@ -78,6 +78,9 @@ public sealed partial class AgiSession : IAsyncDisposable
     /// <summary>The client a trusted load balancer's PROXY header named, if any.</summary>
     internal System.Net.IPEndPoint? ProxiedRemoteEndPoint { get; init; }
 
+    /// <summary>The values the route's template took from the script path: <c>tenant</c> for <c>ivr/{tenant}/main</c>. Empty for an exact path or the fallback.</summary>
+    public Routing.AgiRouteValues RouteValues { get; internal init; } = Routing.AgiRouteValues.Empty;
+
     /// <summary>The address the call reached on this server; <see langword="null"/> when the session does not run on a TCP connection.</summary>
     public System.Net.IPEndPoint? LocalEndPoint => _connection?.LocalEndPoint;
 
