@@ -46,6 +46,21 @@ public sealed class AgiRouteGroup
         return this;
     }
 
+    /// <summary>Runs a lambda <paramref name="script"/> whose parameters FastAgi binds by name and type, as <see cref="FastAgiBuilder.MapScript(string, Delegate)"/> does, under the group's prefix.</summary>
+    /// <exception cref="InvalidOperationException">The call was not compiled with FastAgi's source generator.</exception>
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Called on the builder, where the source generator intercepts it.")]
+    public AgiRouteGroup MapScript(string path, Delegate script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        throw new InvalidOperationException(FastAgiBuilder.UnboundScript);
+    }
+
+    /// <summary>The group's routes, for the code the source generator writes.</summary>
+    internal AgiRouteTable Routes => _routes;
+
+    /// <summary>The full path of <paramref name="path"/> in this group.</summary>
+    internal string PathOf(string path) => Combine(path);
+
     /// <summary>A group within this one, under <paramref name="prefix"/> after this group's prefix.</summary>
     public AgiRouteGroup MapGroup(string prefix) => new(_services, _routes, prefix, this);
 

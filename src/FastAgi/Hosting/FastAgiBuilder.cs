@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using FastAgi.Protocol;
 using FastAgi.Routing;
 using FastAgi.Server;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,24 @@ public sealed class FastAgiBuilder
         Routes.Map(path, ScriptOf<TScript>(Services));
         return this;
     }
+
+    /// <summary>
+    /// Runs a lambda <paramref name="script"/> whose parameters FastAgi binds by name and type: <see cref="AgiSession"/>,
+    /// <see cref="CancellationToken"/> (the hangup token), <see cref="AgiRequest"/>, <see cref="AgiRouteValues"/>, simple types
+    /// (<c>string</c>, numbers, <c>bool</c>, <c>Guid</c>, enums; nullable when optional) from the route, else the query, or as
+    /// <see cref="FromRouteAttribute"/>, <see cref="FromQueryAttribute"/> and <see cref="FromArgumentAttribute"/> say, and
+    /// services from the call's scope. The binding is generated at compile time (no reflection: trimming and NativeAOT work).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The call was not compiled with FastAgi's source generator.</exception>
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Called on the builder, where the source generator intercepts it.")]
+    public FastAgiBuilder MapScript(string path, Delegate script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        throw new InvalidOperationException(UnboundScript);
+    }
+
+    /// <summary>Why a <c>MapScript(path, Delegate)</c> call that the source generator did not intercept cannot run.</summary>
+    internal const string UnboundScript = "MapScript(path, script) with parameters other than (AgiSession, CancellationToken) needs FastAgi's source generator, which binds them without reflection; it comes with the FastAgi package (in a C# project that references the package, and with InterceptorsNamespaces including FastAgi.Generated, which the package sets). Without it, take (AgiSession session, CancellationToken hangup) and read session.RouteValues, session.Request and session.Services.";
 
     /// <summary>A group of routes under <paramref name="prefix"/> (<c>tenant/{tenant}</c>), sharing middleware of their own.</summary>
     /// <exception cref="FormatException">The prefix is not a valid path template.</exception>

@@ -73,6 +73,9 @@ public sealed class AgiRouteTable
     /// <summary>Finds the script for <paramref name="path"/>, or the <see cref="Fallback"/>, with the table's middleware around it.</summary>
     public bool TryResolve(string path, [NotNullWhen(true)] out AgiScript? script) => TryResolve(path, out script, out _, out _);
 
+    /// <summary>Services that lambda scripts take as parameters (route, parameter, type): checked when the server starts.</summary>
+    internal List<(string Route, string Parameter, Type Service)> RequiredServices { get; } = [];
+
     /// <summary>Turns a <c>(call, next)</c> middleware into a wrapper of the script it runs around.</summary>
     internal static Func<AgiScript, AgiScript> Wrap(Func<AgiSession, Func<Task>, Task> middleware)
         => next => (session, cancellationToken) => middleware(session, () => next(session, cancellationToken));

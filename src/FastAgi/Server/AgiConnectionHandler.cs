@@ -5,6 +5,7 @@ using FastAgi.Diagnostics;
 using FastAgi.Hosting;
 using FastAgi.Protocol;
 using FastAgi.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -65,6 +66,25 @@ public sealed partial class AgiConnectionHandler
         _environmentTimeouts = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
         _notFound = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
         _proxiedRefusals = new LogThrottle(_timeProvider, LogThrottle.DefaultInterval);
+    }
+
+    /// <summary>Fails start-up, naming the script and the parameter, when a lambda script takes a service that nothing registered.</summary>
+    /// <exception cref="InvalidOperationException">A service is missing.</exception>
+    internal void CheckScriptServices()
+    {
+        if (_routes.RequiredServices.Count == 0)
+        {
+            return;
+        }
+
+        IServiceProviderIsService? registered = _services.GetService<IServiceProviderIsService>();
+        foreach ((string route, string parameter, Type service) in _routes.RequiredServices)
+        {
+            if (registered is not null && !registered.IsService(service))
+            {
+                throw new InvalidOperationException($"The script '{route}' takes the parameter '{parameter}' of type {service.FullName}, which no service provides: register one (services.AddScoped<{service.Name}, ...>()), make the parameter nullable, or take it from the route, query or arguments with [FromRoute], [FromQuery] or [FromArgument].");
+            }
+        }
     }
 
     /// <summary>The handler's instruments, which the server adds its refusals to.</summary>

@@ -108,6 +108,7 @@ public sealed partial class AgiServer : IHostedLifecycleService, IAsyncDisposabl
     /// <summary>Binds every configured endpoint and starts accepting calls.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _handler.CheckScriptServices();
         _allowlist = AgiPeerAllowlist.Parse(_options.AllowedPeers);
         _trustedProxies = _options.ProxyProtocol ? AgiPeerAllowlist.Parse(_options.TrustedProxies, "FastAgi:TrustedProxies") : null;
         AgiCapacity capacity = AgiCapacity.For(_options.MaxConcurrentCalls);

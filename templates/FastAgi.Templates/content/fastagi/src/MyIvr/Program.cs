@@ -6,6 +6,14 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddSystemd();
 
 builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi"))
-    .MapScript<MainMenu>("ivr/main");
+    .MapScript<MainMenu>("ivr/main")
+
+    // A lambda script takes what it needs as parameters: the route's {tenant}, the URL's ?lang=, services, the hangup token.
+    .MapScript("ivr/{tenant}/hello", async (AgiSession call, string tenant, [FromQuery] string? lang, CancellationToken hangup) =>
+    {
+        await call.SetVariableAsync("CHANNEL(language)", lang ?? "en", hangup);
+        await call.VerboseAsync($"hello from {tenant}", 1, hangup);
+        await call.StreamFileAsync("hello-world", cancellationToken: hangup);
+    });
 
 await builder.Build().RunAsync();
