@@ -72,7 +72,8 @@ public sealed class ScriptParameterGenerator : IIncrementalGenerator
         bool valueTask = returnType == "System.Threading.Tasks.ValueTask";
         if (returnType != "System.Threading.Tasks.Task" && !valueTask)
         {
-            return CallSite.Error(where, $"A FastAgi script returns Task or ValueTask; '{script.Name}' returns {returnType}.");
+            string which = script.MethodKind == MethodKind.AnonymousFunction ? "this lambda" : $"'{script.Name}'";
+            return CallSite.Error(where, $"A FastAgi script returns Task or ValueTask; {which} returns {returnType}.");
         }
 
         if (script.Parameters.Length > 16)
