@@ -21,6 +21,8 @@ internal static class CommandLine
           fastagi serve [options]      Run the FastAGI server with the demo scripts (default 0.0.0.0:4573).
           fastagi call URL [options]   Play Asterisk 22 against a FastAGI server: send a call to URL, answer its commands
                                        as Asterisk would, and print the conversation as it happens.
+          fastagi agi SCRIPT [ARGS]    Run a demo script as classic AGI, started by Asterisk for one call:
+                                       AGI(/usr/local/bin/fastagi,agi,hello) in the dialplan.
           fastagi --version            Print the version.
           fastagi COMMAND --help       Print the options of a command.
         """;
@@ -52,6 +54,16 @@ internal static class CommandLine
         Exit codes: 0 the server closed the connection; 1 it ended the AGI with 'failure' (AGISTATUS=FAILURE);
         2 a bad option; 3 it misbehaved (pipelining, a malformed command, not closing within the timeout); 4 no connection.
         Example: fastagi call agi://127.0.0.1:4573/ivr/main?lang=fr --arg 1000 --digits 12#
+        """;
+
+    private const string AgiUsage = """
+        Usage: fastagi agi SCRIPT [ARGS]
+          Runs one call as classic AGI: Asterisk starts the process with AGI(/usr/local/bin/fastagi,agi,SCRIPT,ARGS...),
+          writes the environment on stdin and reads the commands on stdout. SCRIPT is a demo script (hello, bench/seed,
+          bench/chatty) and may carry a query (hello?lang=fr); ARGS are its AGI arguments. Logs go to stderr; SIGHUP is the
+          hangup. Settings come from appsettings.json beside the tool and from FastAgi__* environment variables.
+        Exit codes: 0 the call ran (or the caller hung up); 1 the script failed or no script matched (AGISTATUS=FAILURE);
+        2 no environment on stdin (not started by Asterisk).
         """;
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error, Console.In);
@@ -112,10 +124,30 @@ internal static class CommandLine
                 }
 
                 return await ServeAsync(hostArgs, error, cancellationToken).ConfigureAwait(false);
+            case "agi":
+                if (args.Length < 2 || IsHelp(args.AsSpan(1)))
+                {
+                    await (args.Length < 2 ? error : output).WriteLineAsync(AgiUsage).ConfigureAwait(false);
+                    return args.Length < 2 ? UsageError : 0;
+                }
+
+                return await ClassicAsync(cancellationToken).ConfigureAwait(false);
             default:
-                await error.WriteLineAsync($"fastagi: unknown command '{args[0]}'; the commands are serve and call (fastagi --help).").ConfigureAwait(false);
+                await error.WriteLineAsync($"fastagi: unknown command '{args[0]}'; the commands are serve, call and agi (fastagi --help).").ConfigureAwait(false);
                 return UsageError;
         }
+    }
+
+    /// <summary>
+    /// <c>fastagi agi SCRIPT</c>: one classic AGI call on stdin and stdout with the demo scripts. Asterisk passes the AGI()
+    /// arguments as the process's, and as agi_arg_1 (<c>agi</c>), agi_arg_2 (the script) and so on: the script is the second.
+    /// </summary>
+    private static async Task<int> ClassicAsync(CancellationToken cancellationToken)
+    {
+        HostApplicationBuilder builder = Classic.AgiClassic.CreateApplicationBuilder([]);
+        builder.Services.AddFastAgi(builder.Configuration.GetSection("FastAgi")).MapDemoScripts();
+        using IHost host = builder.Build();
+        return await Classic.AgiClassic.RunAsync(host.Services, routeArgument: 2, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The tool's version, from its assembly.</summary>

@@ -46,6 +46,15 @@ internal sealed class AgiConnectionContext
     /// <summary>The peer's address: the socket's, or the one a load balancer's PROXY header carried.</summary>
     public IPEndPoint? RemoteEndPoint => _proxiedRemote ?? Connection?.RemoteEndPoint;
 
+    /// <summary>Fires when the transport learns of the hangup other than by a <c>HANGUP</c> line: classic AGI's SIGHUP.</summary>
+    public CancellationToken HangupSignal { get; init; }
+
+    /// <summary>Rewrites the request before it is routed: classic AGI takes the script path from an argument.</summary>
+    public Func<Protocol.AgiRequest, Protocol.AgiRequest>? RequestRewrite { get; init; }
+
+    /// <summary>How the call ended (<c>completed</c>, <c>hangup</c>, <c>not_found</c>, <c>exception</c>, …), once it has; <see langword="null"/> when no call ran.</summary>
+    public string? Outcome { get; set; }
+
     /// <summary>Whether the connection comes from a trusted load balancer and must start with a PROXY protocol header.</summary>
     public bool ExpectsProxyHeader { get; init; }
 

@@ -119,6 +119,7 @@ public sealed partial class AgiConnectionHandler
             (AgiRequest? request, string? refusal) = await ReadRequestAsync(transport.Input, connectionId, context, deadline, cancellationToken).ConfigureAwait(false);
             if (request is not null)
             {
+                request = context.RequestRewrite?.Invoke(request) ?? request;
                 context.OnEnvironmentReceived(request.ScriptPath);
                 refusal ??= context.Refusal;
 
@@ -128,7 +129,7 @@ public sealed partial class AgiConnectionHandler
                     refusal = "BUSY";
                 }
 
-                await RunCallAsync(transport, request, connectionId, context, refusal).ConfigureAwait(false);
+                context.Outcome = await RunCallAsync(transport, request, connectionId, context, refusal).ConfigureAwait(false);
             }
         }
         finally
@@ -300,6 +301,9 @@ public sealed partial class AgiConnectionHandler
         string outcome = "error";
         await using (session.ConfigureAwait(false))
         {
+            using CancellationTokenRegistration signal = context.HangupSignal.CanBeCanceled
+                ? context.HangupSignal.UnsafeRegister(static state => ((AgiSession)state!).OnHangup(), session)
+                : default;
             Task reading = ReadRepliesAsync(transport.Input, session, connectionId);
             try
             {
