@@ -82,6 +82,48 @@ public sealed class ClassicAgiTests
         Assert.Equal(2, await agi.ExitCodeAsync());
     }
 
+    [LinuxFact]
+    public async Task EAGI_audio_on_fd_3_reaches_the_script_as_a_stream()
+    {
+        // c05: signed 16-bit little-endian PCM at 8 kHz on fd 3; a 1004 Hz tone there, as the recording's test tone.
+        string tone = Path.Combine(Path.GetTempPath(), $"fastagi-eagi-{Environment.ProcessId}-{Guid.NewGuid():N}.raw");
+        byte[] audio = new byte[32_000];
+        for (int i = 0; i < audio.Length / 2; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(audio.AsSpan(i * 2), (short)(8000 * Math.Sin(2 * Math.PI * 1004 * (i + 0.5) / 8000)));
+        }
+
+        await File.WriteAllBytesAsync(tone, audio);
+        try
+        {
+            await using ClassicProcess agi = ClassicProcess.Start("eagi/listen", audioOnFd3: tone);
+
+            Assert.Matches("^VERBOSE \"EAGI: 16000 bytes, 200[78] zero crossings: about 1004 Hz\" 1$", await agi.ReadCommandAsync());
+            await agi.ReplyAsync("200 result=1");
+            Assert.Equal("SET VARIABLE EAGI_HZ 1004", await agi.ReadCommandAsync());
+            await agi.ReplyAsync("200 result=1");
+            Assert.Null(await agi.ReadCommandAsync());
+            Assert.True(0 == await agi.ExitCodeAsync(), agi.Errors);
+        }
+        finally
+        {
+            File.Delete(tone);
+        }
+    }
+
+    [LinuxFact]
+    public async Task A_call_from_AGI_has_no_EAGI_audio_and_says_so()
+    {
+        await using ClassicProcess agi = ClassicProcess.Start("eagi/listen");
+
+        Assert.Equal("SET VARIABLE FASTAGI_ERROR EXCEPTION", await agi.ReadCommandAsync());
+        await agi.ReplyAsync("200 result=1");
+        Assert.Equal("failure", await agi.ReadCommandAsync());
+        agi.CloseInput();
+        Assert.Equal(1, await agi.ExitCodeAsync());
+        Assert.Contains("There is no EAGI audio: the call did not come from EAGI()", agi.Errors, StringComparison.Ordinal);
+    }
+
     /// <summary>A <c>fastagi agi</c> process, started as Asterisk starts a local AGI script.</summary>
     private sealed class ClassicProcess : IAsyncDisposable
     {
@@ -103,16 +145,19 @@ public sealed class ClassicAgiTests
         public string Errors => string.Join('\n', _errors);
 
         /// <summary>Starts <c>fastagi agi SCRIPT ARGS</c> with the environment block c01 shows, <c>agi_arg_1: agi</c> first, as AGI(/path/fastagi,agi,SCRIPT,ARGS) passes it.</summary>
-        public static ClassicProcess Start(string script, string? argument = null, bool environment = true)
+        public static ClassicProcess Start(string script, string? argument = null, bool environment = true, string? audioOnFd3 = null)
         {
             string[] arguments = argument is null ? ["agi", script] : ["agi", script, argument];
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "FastAgi.Cli.dll"), .. arguments])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            string dll = Path.Combine(AppContext.BaseDirectory, "FastAgi.Cli.dll");
+
+            // EAGI(): Asterisk opens the audio pipe as fd 3 before the exec; bash does the same with a file here.
+            ProcessStartInfo start = audioOnFd3 is null
+                ? new ProcessStartInfo("dotnet", [dll, .. arguments])
+                : new ProcessStartInfo("bash", ["-c", "exec dotnet \"$0\" agi \"$1\" 3<\"$2\"", dll, script, audioOnFd3]);
+            start.RedirectStandardInput = true;
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            start.UseShellExecute = false;
             start.Environment["Logging__LogLevel__FastAgi"] = "Debug";
             start.Environment["Logging__Console__FormatterName"] = "simple";
             var process = new ClassicProcess(Process.Start(start) ?? throw new InvalidOperationException("fastagi did not start"));
@@ -122,7 +167,7 @@ public sealed class ClassicAgiTests
                 foreach (string line in (string[])["agi_request: /usr/local/bin/fastagi", "agi_channel: PJSIP/1000-00000001", "agi_language: en", "agi_type: PJSIP",
                     "agi_uniqueid: 1700000000.1", "agi_version: 22.10.1", "agi_callerid: 1000", "agi_calleridname: Alice", "agi_callingpres: 0", "agi_callingani2: 0",
                     "agi_callington: 0", "agi_callingtns: 0", "agi_dnid: 100", "agi_rdnis: unknown", "agi_context: classic-test", "agi_extension: 100",
-                    "agi_priority: 1", "agi_enhanced: 0.0", "agi_accountcode: ", "agi_threadid: 140000000000000"])
+                    "agi_priority: 1", audioOnFd3 is null ? "agi_enhanced: 0.0" : "agi_enhanced: 1.0", "agi_accountcode: ", "agi_threadid: 140000000000000"])
                 {
                     block.Append(line).Append('\n');
                 }

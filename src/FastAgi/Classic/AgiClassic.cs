@@ -34,6 +34,26 @@ public static class AgiClassic
     public const int NoCall = 2;
 
     private static PosixSignalRegistration? _sighup;
+    private static int _servingStandardStreams;
+
+    /// <summary>
+    /// Opens EAGI's audio, on fd 3 of a process Asterisk started with <c>EAGI()</c> (<c>agi_enhanced: 1.0</c>): what the
+    /// channel receives, the caller's side, as signed 16-bit little-endian PCM, mono, 8 kHz (16,000 bytes a second in
+    /// 320-byte frames), or 16 kHz with <c>EAGI_AUDIO_FORMAT=slin16</c>. It flows during commands too, and is lost when not
+    /// read. It never ends while the script lives, even after the hangup: stop reading when the hangup token fires.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The call did not come from <c>EAGI()</c> through <see cref="RunAsync(IServiceProvider, int, CancellationToken)"/>.</exception>
+    public static Stream OpenEagiAudio(AgiSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.Request["agi_enhanced"] != "1.0" || Volatile.Read(ref _servingStandardStreams) == 0)
+        {
+            throw new InvalidOperationException("There is no EAGI audio: the call did not come from EAGI() (agi_enhanced is not 1.0) to a classic AGI program (AgiClassic.RunAsync). FastAGI and AsyncAGI carry no audio.");
+        }
+
+        // Asterisk opened the pipe as fd 3 before the program started; the stream does not own it, so that a second open works.
+        return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(3, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+    }
 
     /// <summary>
     /// A host builder for a classic AGI program: as <see cref="Host.CreateApplicationBuilder(string[])"/>, with every log line
@@ -125,6 +145,7 @@ public static class AgiClassic
         });
         // A read of stdin cannot be cancelled (the stream blocks in read(2)), and Asterisk keeps stdin open after the hangup:
         // a thread of its own pumps it into a pipe, so that the call can end while that read waits. It dies with the process.
+        Volatile.Write(ref _servingStandardStreams, 1);
         var stdin = new Pipe();
         var pump = new Thread(static state => Pump((PipeWriter)state!)) { IsBackground = true, Name = "AGI stdin" };
         pump.Start(stdin.Writer);
