@@ -18,23 +18,30 @@ internal static class CallCommand
 
     public static async Task<int> RunAsync(CallOptions options, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default)
     {
-        AgiUrl url;
-        try
+        // A path, not an agi:// URL: a classic AGI program, which this process starts as Asterisk would.
+        bool classic = IsProgram(options.Url);
+        AgiUrl? url = null;
+        IPEndPoint? endpoint = null;
+        if (!classic)
         {
-            url = AgiUrl.Parse(options.Url);
-        }
-        catch (FormatException ex)
-        {
-            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-            return UsageError;
+            try
+            {
+                url = AgiUrl.Parse(options.Url);
+            }
+            catch (FormatException ex)
+            {
+                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return UsageError;
+            }
+
+            endpoint = await ResolveAsync(url, error, cancellationToken).ConfigureAwait(false);
+            if (endpoint is null)
+            {
+                return ConnectionFailed;
+            }
         }
 
-        IPEndPoint? endpoint = await ResolveAsync(url, error, cancellationToken).ConfigureAwait(false);
-        if (endpoint is null)
-        {
-            return ConnectionFailed;
-        }
-
+        System.Diagnostics.Process? program = null;
         var asterisk = new FakeAsterisk(new FakeAsteriskOptions
         {
             Timeout = options.Timeout,
@@ -42,6 +49,9 @@ internal static class CallCommand
 
             // A caller at a command line who has pressed everything hangs up rather than waiting forever.
             EndlessWaitHangsUp = true,
+
+            // Asterisk tells a local script of the hangup with SIGHUP, not a HANGUP line.
+            HangupSignal = classic ? () => SendHangup(program) : null,
         });
 
         try
@@ -73,8 +83,49 @@ internal static class CallCommand
             asterisk.OnCommand((context, token) => AskAsync(context, output, input, token));
         }
 
-        await output.WriteLineAsync($"** calling {url.Url} at {endpoint}").ConfigureAwait(false);
-        FakeCallResult result = await asterisk.CallAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        FakeCallResult result;
+        if (classic)
+        {
+            try
+            {
+                program = StartProgram(options);
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                // Asterisk: a missing file is AGISTATUS=NOTFOUND, one it cannot execute FAILURE.
+                await error.WriteLineAsync($"Cannot start '{options.Url}': {ex.Message} (Asterisk would answer AGISTATUS={(File.Exists(options.Url) ? "FAILURE" : "NOTFOUND")}).").ConfigureAwait(false);
+                return ConnectionFailed;
+            }
+
+            using (program)
+            {
+                await output.WriteLineAsync($"** starting {options.Url} as classic AGI (pid {program.Id})").ConfigureAwait(false);
+                var stdio = new ProgramPipes(
+                    System.IO.Pipelines.PipeReader.Create(program.StandardOutput.BaseStream),
+                    System.IO.Pipelines.PipeWriter.Create(program.StandardInput.BaseStream));
+                result = await asterisk.CallAsync(stdio, cancellationToken).ConfigureAwait(false);
+                using var exit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                exit.CancelAfter(options.Timeout);
+                try
+                {
+                    // Asterisk waits for the process, without a limit, before the dialplan goes on.
+                    await program.WaitForExitAsync(exit.Token).ConfigureAwait(false);
+                    await output.WriteLineAsync($"** the program exited with {program.ExitCode}").ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await error.WriteLineAsync($"The program did not exit within {options.Timeout.TotalSeconds:0.###} s of the end of the AGI: Asterisk would hold the channel until it does.").ConfigureAwait(false);
+                    program.Kill();
+                    return Misbehaved;
+                }
+            }
+        }
+        else
+        {
+            await output.WriteLineAsync($"** calling {url!.Url} at {endpoint}").ConfigureAwait(false);
+            result = await asterisk.CallAsync(endpoint!, cancellationToken).ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync($"** call over: {Describe(result.Ending)}; AGISTATUS={result.AgiStatus}; {result.Commands.Count} command(s)").ConfigureAwait(false);
         if (result.Ending == FakeCallEnding.FailureLine && result.VariablesSet.TryGetValue("FASTAGI_ERROR", out string? agiError))
         {
@@ -96,9 +147,19 @@ internal static class CallCommand
         };
     }
 
-    private static void Configure(FakeAsterisk asterisk, AgiUrl url, CallOptions options)
+    private static void Configure(FakeAsterisk asterisk, AgiUrl? url, CallOptions options)
     {
-        asterisk.Environment.Url(url.Url).Arguments([.. options.Arguments]);
+        if (url is null)
+        {
+            // A local script's block: no agi_network lines, agi_request as written in AGI().
+            asterisk.Environment.Remove("agi_network").Remove("agi_network_script").Set("agi_request", options.Url);
+        }
+        else
+        {
+            asterisk.Environment.Url(url.Url);
+        }
+
+        asterisk.Environment.Arguments([.. options.Arguments]);
         if (options.CallerId is { } callerId)
         {
             asterisk.Environment.CallerId(callerId);
@@ -152,6 +213,30 @@ internal static class CallCommand
             }
 
             await output.WriteLineAsync(InteractiveHelp).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A path (<c>/opt/myivr/MyIvr</c>, <c>./myivr</c>) rather than a URL of any scheme, which AgiUrl checks.</summary>
+    private static bool IsProgram(string target) => !target.Contains("://", StringComparison.Ordinal) && target.Contains('/', StringComparison.Ordinal);
+
+    /// <summary>Starts the program as Asterisk's launch_script does: the AGI() arguments as its own, stdin and stdout the AGI pipes, stderr ours.</summary>
+    private static System.Diagnostics.Process StartProgram(CallOptions options)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(options.Url, options.Arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        return System.Diagnostics.Process.Start(start) ?? throw new System.ComponentModel.Win32Exception($"'{options.Url}' did not start");
+    }
+
+    private static void SendHangup(System.Diagnostics.Process? program)
+    {
+        if (program is { HasExited: false })
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", ["-HUP", program.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill?.WaitForExit();
         }
     }
 
@@ -212,4 +297,12 @@ internal static class CallCommand
         FakeCallEnding.Blocked => "a command could not finish",
         _ => "the connection failed",
     };
+
+    /// <summary>The program's stdout to read and its stdin to write, as Asterisk's two AGI pipes.</summary>
+    private sealed class ProgramPipes(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output) : System.IO.Pipelines.IDuplexPipe
+    {
+        public System.IO.Pipelines.PipeReader Input { get; } = input;
+
+        public System.IO.Pipelines.PipeWriter Output { get; } = output;
+    }
 }

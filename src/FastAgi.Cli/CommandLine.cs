@@ -39,8 +39,10 @@ internal static class CommandLine
         """;
 
     private const string CallUsage = """
-        Usage: fastagi call URL [options]
+        Usage: fastagi call URL|PROGRAM [options]
           URL: agi://HOST[:PORT][/SCRIPT[?QUERY]], as in AGI(); the port defaults to 4573.
+          PROGRAM: a path such as /opt/myivr/MyIvr or ./myivr: a classic AGI program, started as Asterisk starts it
+          (the --arg values as its arguments and agi_arg_N, stdin and stdout the AGI pipes, SIGHUP for the hangup).
           --arg VALUE        an AGI argument (agi_arg_1, agi_arg_2, ...); repeat for more
           --digits DIGITS    keys the caller presses when the script waits for input (0-9 * # A-D)
           --callerid NUMBER  the caller's number (agi_callerid)

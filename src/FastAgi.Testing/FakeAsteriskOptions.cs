@@ -43,6 +43,13 @@ public sealed class FakeAsteriskOptions
     /// </summary>
     public bool ReplayPauses { get; set; }
 
+    /// <summary>
+    /// Classic AGI: Asterisk tells a local script of the hangup with SIGHUP, never a <c>HANGUP</c> line. When set, the fake
+    /// calls this where it would write its first <c>HANGUP</c> line (deliver the signal, such as <c>kill(pid, SIGHUP)</c>) and
+    /// writes no <c>HANGUP</c> line at all. <see langword="null"/> (the default) plays FastAGI.
+    /// </summary>
+    public Action? HangupSignal { get; set; }
+
     /// <summary>Logging for the FastAgi server that runs in-process (<c>CallAsync(script)</c>); none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

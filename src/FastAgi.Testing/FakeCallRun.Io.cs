@@ -68,6 +68,19 @@ internal sealed partial class FakeCallRun
             string shown = Show(chunk.AsSpan(0, chunk.Length > 0 && chunk[^1] == '\n' ? chunk.Length - 1 : chunk.Length));
             try
             {
+                if (kind == FakeTrafficKind.Hangup && _fake.Options.HangupSignal is { } signal)
+                {
+                    // Classic AGI: the hangup is SIGHUP, sent once; Asterisk writes no HANGUP line to a local script.
+                    if (!_signalled)
+                    {
+                        _signalled = true;
+                        Note("SIGHUP (classic AGI: Asterisk writes no HANGUP line)");
+                        signal();
+                    }
+
+                    continue;
+                }
+
                 if (kind == FakeTrafficKind.Hangup && _fake.HangupRelease is { } release && !_hangupReleased)
                 {
                     _hangupReleased = true;

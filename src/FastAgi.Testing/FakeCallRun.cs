@@ -19,6 +19,7 @@ internal sealed partial class FakeCallRun
     private int _cursor;
     private bool _asteriskClosed;
     private bool _hangupReleased;
+    private bool _signalled;
     private int _sentAfterClose;
     private FakeCallEnding _ending = FakeCallEnding.ServerClosed;
     private string? _failure;

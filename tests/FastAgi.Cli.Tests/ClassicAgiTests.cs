@@ -124,6 +124,49 @@ public sealed class ClassicAgiTests
         Assert.Contains("There is no EAGI audio: the call did not come from EAGI()", agi.Errors, StringComparison.Ordinal);
     }
 
+    [LinuxFact]
+    public async Task Fastagi_call_plays_Asterisk_to_a_classic_program_it_starts()
+    {
+        string program = Path.Combine(Path.GetTempPath(), $"fastagi-classic-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(program, $"#!/bin/sh\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "FastAgi.Cli.dll")}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            // AGI(PROGRAM,agi,hello): the program gets "agi hello" as its arguments and agi_arg_1, agi_arg_2.
+            int exit = await CommandLine.RunAsync(["call", program, "--arg", "agi", "--arg", "hello"], output, error, new StringReader(string.Empty)).WaitAsync(Timeout);
+
+            string text = output.ToString();
+            Assert.True(exit == 0, text + error);
+            Assert.Contains("** starting " + program + " as classic AGI", text, StringComparison.Ordinal);
+            Assert.Contains("-> STREAM FILE hello-world #\n<- 200 result=0 endpos=8000\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.Contains("-> HANGUP\n<- 200 result=1\n** SIGHUP (classic AGI: Asterisk writes no HANGUP line)\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.DoesNotContain("<- HANGUP", text, StringComparison.Ordinal);
+            Assert.Contains("** the program exited with 0", text, StringComparison.Ordinal);
+            Assert.Contains("AGISTATUS=HANGUP; 4 command(s)", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(program);
+        }
+    }
+
+    [Fact]
+    public async Task Fastagi_call_of_a_program_that_is_not_there_says_what_Asterisk_would_answer()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await CommandLine.RunAsync(["call", "/nonexistent/agi-bin/myivr"], output, error, new StringReader(string.Empty)).WaitAsync(Timeout);
+
+        Assert.Equal(CallCommand.ConnectionFailed, exit);
+        Assert.Contains("(Asterisk would answer AGISTATUS=NOTFOUND)", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A <c>fastagi agi</c> process, started as Asterisk starts a local AGI script.</summary>
     private sealed class ClassicProcess : IAsyncDisposable
     {
