@@ -468,6 +468,12 @@ internal sealed partial class FakeCallRun
         else if (!_engine.IsEnded)
         {
             AsteriskResponse response = _engine.ServerClosed();
+            if (_fake.Options.HangupSignal is not null)
+            {
+                // Classic AGI: a program that closed stdout gets no signal; Asterisk just waits for it to exit (c06).
+                return;
+            }
+
             await WriteAllAsync([.. response.Lines.Select(line => (Utf8.GetBytes(line), FakeTrafficKind.Hangup))], cancellationToken, ignoreErrors: true).ConfigureAwait(false);
         }
     }

@@ -3,6 +3,7 @@ using System.Text;
 using FastAgi.Classic;
 using FastAgi.Commands;
 using FastAgi.Protocol;
+using FastAgi.Testing;
 using FastAgi.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -111,6 +112,49 @@ public class ClassicAgiTests
         Assert.Equal("failure", await unmapped.ReadCommandAsync());
         unmapped.Close();
         Assert.Equal(AgiClassic.Failed, await run.WaitAsync(TestTimeouts.Default));
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public async Task The_fake_plays_classic_Asterisk_a_SIGHUP_for_a_hangup_and_none_for_a_closed_stdout(bool hangUp, int signals)
+    {
+        await using ServiceProvider services = Services(agi => agi.MapScript("menu", async (call, hangup) =>
+        {
+            await call.AnswerAsync(hangup);
+            if (hangUp)
+            {
+                await call.HangupAsync(hangup);
+            }
+        }));
+        var toScript = new Pipe();
+        var fromScript = new Pipe();
+        int signalled = 0;
+        using var sighup = new CancellationTokenSource();
+        var asterisk = new FakeAsterisk(new FakeAsteriskOptions
+        {
+            HangupSignal = () =>
+            {
+                Interlocked.Increment(ref signalled);
+                sighup.Cancel();
+            },
+        });
+        asterisk.Environment.Remove("agi_network").Remove("agi_network_script").Arguments("menu");
+
+        Task<int> run = AgiClassic.RunAsync(services, toScript.Reader, fromScript.Writer.AsStream(), 1, sighup.Token, CancellationToken.None);
+        FakeCallResult call = await asterisk.CallAsync(new Pipes(fromScript.Reader, toScript.Writer));
+
+        Assert.Equal(hangUp ? ["ANSWER", "HANGUP"] : ["ANSWER"], call.CommandLines);
+        Assert.DoesNotContain("<- HANGUP", call.Transcript, StringComparison.Ordinal);
+        Assert.Equal(signals, signalled);
+        Assert.Equal(AgiClassic.Completed, await run.WaitAsync(TestTimeouts.Default));
+    }
+
+    private sealed class Pipes(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
     }
 
     private static ServiceProvider Services(Action<FastAgi.Hosting.FastAgiBuilder> map)
