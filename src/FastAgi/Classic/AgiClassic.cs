@@ -33,6 +33,9 @@ public static class AgiClassic
     /// <summary>The exit code when stdin held no environment block: the program was not started by Asterisk's <c>AGI()</c>.</summary>
     public const int NoCall = 2;
 
+    /// <summary>Cancelled at SIGHUP: the process's one call has hung up.</summary>
+    private static readonly CancellationTokenSource Hangup = new();
+
     private static PosixSignalRegistration? _sighup;
     private static int _servingStandardStreams;
 
@@ -137,11 +140,10 @@ public static class AgiClassic
         // instead of ending the process, so that the script's clean-up runs. With AGISIGHUP=no no signal comes at all.
         // The registration stays for the life of the process: Asterisk also signals after a 'failure' line, and a SIGHUP
         // that came as the call ended would otherwise kill the process and turn its exit code into 129.
-        var hangup = new CancellationTokenSource();
-        _sighup ??= OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        _sighup ??= OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, static context =>
         {
             context.Cancel = true;
-            hangup.Cancel();
+            Hangup.Cancel();
         });
         // A read of stdin cannot be cancelled (the stream blocks in read(2)), and Asterisk keeps stdin open after the hangup:
         // a thread of its own pumps it into a pipe, so that the call can end while that read waits. It dies with the process.
@@ -150,7 +152,7 @@ public static class AgiClassic
         var pump = new Thread(static state => Pump((PipeWriter)state!)) { IsBackground = true, Name = "AGI stdin" };
         pump.Start(stdin.Writer);
         await using Stream output = Console.OpenStandardOutput();
-        return await RunAsync(services, stdin.Reader, output, routeArgument, hangup.Token, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(services, stdin.Reader, output, routeArgument, Hangup.Token, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Pump(PipeWriter writer)
