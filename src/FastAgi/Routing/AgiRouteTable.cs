@@ -24,7 +24,6 @@ public sealed class AgiRouteTable
     public const string UnmatchedRoute = "(unmatched)";
 
     private readonly Dictionary<string, Route> _exact = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Route> _templates = [];
 
     // Templates by their first segment when it is a literal, and those that start with a parameter. Any template that starts
     // with a literal is more specific than any that starts with a parameter, so trying the path's bucket first, then the
@@ -101,7 +100,7 @@ public sealed class AgiRouteTable
         }
         else
         {
-            if (_templates.Find(existing => existing.Template.Shape == route.Template.Shape) is { } twin)
+            if (_mapped.Find(existing => !existing.Template.IsLiteral && existing.Template.Shape == route.Template.Shape) is { } twin)
             {
                 throw new InvalidOperationException($"The script path template '{route.Template.Text}' matches the same paths as '{twin.Template.Text}', which is mapped already.");
             }
@@ -112,7 +111,6 @@ public sealed class AgiRouteTable
             }
 
             _longestTemplate = Math.Max(_longestTemplate, route.Template.MaxSegments);
-            InsertByPrecedence(_templates, route);
             if (route.Template.FirstLiteral is { } first)
             {
                 if (!_templatesByFirstLiteral.TryGetValue(first, out List<Route>? bucket))
@@ -150,7 +148,7 @@ public sealed class AgiRouteTable
             return true;
         }
 
-        if (_templates.Count > 0)
+        if (_longestTemplate > 0)
         {
             // One more range than the longest template has segments: a longer path then shows as one too many.
             Span<Range> ranges = stackalloc Range[_longestTemplate + 1];
