@@ -8,12 +8,15 @@ publishes it with PublishAot for linux-x64, then measures for each:
   start    process start to listening: spawn, then connect to the port every 0.5 ms until it accepts (median of N starts,
            JIT and AOT alternating)
   rss      resident memory 1 s after listening, with no call yet, and after the seed row
-  rows     agiload seed and chatty at 32 calls, raw, JIT and AOT alternating (N rounds of S seconds; medians, ratio to raw)
+  rows     agiload seed and chatty at 32 calls, raw, JIT and AOT alternating (N rounds of S seconds; medians, ratio to raw),
+           each build twice: as shipped (appsettings.json: scripts on the event loops) and with the library's default
+           (FastAgi__RunScriptsOnEventLoops=false: scripts on the thread pool, what AddFastAgi gives)
 """
 import argparse, os, re, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PORTS = {"raw": 45811, "jit": 45812, "aot": 45813}
+PORTS = {"raw": 45811, "jit": 45812, "aot": 45813, "jit-default": 45814, "aot-default": 45815}
+LIBRARY_DEFAULT = {"FastAgi__RunScriptsOnEventLoops": "false"}
 
 
 def rss_kb(pid):
@@ -21,11 +24,11 @@ def rss_kb(pid):
         return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
 
 
-def start(cmd, port):
+def start(cmd, port, env=None):
     """Starts a server and returns (process, milliseconds until its port accepted a connection)."""
     began = time.perf_counter()
     proc = subprocess.Popen(cmd + ["--listen", f"127.0.0.1:{port}"] if cmd[-1] == "serve" else cmd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, **(env or {})))
     deadline = began + 30
     while time.perf_counter() < deadline:
         if proc.poll() is not None:
@@ -87,6 +90,7 @@ def main():
     idle = {}
     for name in ("jit", "aot"):
         servers[name] = start(commands[name], PORTS[name])[0]
+        servers[name + "-default"] = start(commands[name], PORTS[name + "-default"], LIBRARY_DEFAULT)[0]
     time.sleep(1)
     for name in ("jit", "aot"):
         idle[name] = rss_kb(servers[name].pid)
@@ -95,7 +99,7 @@ def main():
     try:
         for workload in ("seed", "chatty"):
             for _ in range(a.rounds):
-                for name in ("raw", "jit", "aot"):
+                for name in ("raw", "jit", "aot", "jit-default", "aot-default"):
                     r = agiload(tools, PORTS[name], ["-w", workload, "-s", "bench/" + workload, "-c", "32", "-d", str(a.seconds)])
                     if int(r.get("errors", "0")) != 0 or int(r.get("failed", "0")) != 0:
                         raise SystemExit(f"{name} {workload}: agiload reported errors: {r}")
@@ -107,12 +111,14 @@ def main():
 
     print(f"start to listening, median of {a.starts}: JIT {statistics.median(starts['jit']):.0f} ms, NativeAOT {statistics.median(starts['aot']):.0f} ms")
     print(f"RSS idle: JIT {idle['jit'] / 1024:.1f} MB, NativeAOT {idle['aot'] / 1024:.1f} MB; after the rows: JIT {after['jit'] / 1024:.1f} MB, NativeAOT {after['aot'] / 1024:.1f} MB")
-    print("| workload, 32 calls | rawagi calls/s (cps) | JIT calls/s (cps) | JIT / raw | NativeAOT calls/s (cps) | AOT / raw |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| workload, 32 calls | rawagi calls/s (cps) | scripts on | JIT calls/s (cps) | JIT / raw | NativeAOT calls/s (cps) | AOT / raw |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     for workload in ("seed", "chatty"):
-        (raw_sps, raw), (jit_sps, jit), (aot_sps, aot) = (
-            (statistics.median(s for s, _ in rows[(workload, n)]), statistics.median(c for _, c in rows[(workload, n)])) for n in ("raw", "jit", "aot"))
-        print(f"| {workload} | {raw_sps:,.0f} ({raw:,.0f}) | {jit_sps:,.0f} ({jit:,.0f}) | {jit / raw:.2f}x | {aot_sps:,.0f} ({aot:,.0f}) | {aot / raw:.2f}x |")
+        med = {n: (statistics.median(s for s, _ in rows[(workload, n)]), statistics.median(c for _, c in rows[(workload, n)])) for n in PORTS}
+        raw_sps, raw = med["raw"]
+        for label, suffix in (("event loops (fastagi serve)", ""), ("thread pool (library default)", "-default")):
+            (jit_sps, jit), (aot_sps, aot) = med["jit" + suffix], med["aot" + suffix]
+            print(f"| {workload} | {raw_sps:,.0f} ({raw:,.0f}) | {label} | {jit_sps:,.0f} ({jit:,.0f}) | {jit / raw:.2f}x | {aot_sps:,.0f} ({aot:,.0f}) | {aot / raw:.2f}x |")
 
 
 if __name__ == "__main__":
